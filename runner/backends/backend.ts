@@ -1,0 +1,99 @@
+/**
+ * The one interface between the runner and whatever executes a scenario: the in-process
+ * simulator (backends/sim.ts) or a real QEMU (backends/qemu.ts). Everything crosses it in QEMU's
+ * own vocabulary: QMP commands and replies, qemu-io command lines, qemu-img image creation, and
+ * observations shaped like query-named-block-nodes' dirty-bitmaps plus exact extents.
+ */
+import type { Bytes } from '../../src/size.ts';
+import type { QmpEvent, QmpReply } from '../../src/qmp/reply.ts';
+
+/** Which dirtying rule the simulator applies (the QEMU backend only has 'qemu-7.2'). */
+export type Semantics = 'qemu-7.2' | 'write-unchanged-clean';
+
+/** An image file made before QEMU starts, as `qemu-img create` would, then filled with qemu-io. */
+export interface ImageSpec {
+  /** File name relative to the session's private directory, e.g. "base.qcow2". */
+  readonly filename: string;
+  readonly format: 'qcow2' | 'raw';
+  readonly size: Bytes;
+  /** qcow2 only: the backing file (another ImageSpec's filename) and its format. */
+  readonly backing?: { readonly filename: string; readonly format: 'qcow2' | 'raw' };
+  /** qcow2 only; QEMU's default is 64K. */
+  readonly clusterSize?: Bytes;
+  /** qemu-io command lines run on the closed image, in order (e.g. "write -P 0xaa 0 128K"). */
+  readonly data: readonly string[];
+}
+
+/** What a backend builds before the first step: images, then nodes, then guest devices. */
+export interface Setup {
+  readonly images: readonly ImageSpec[];
+  /** blockdev-add arguments, in order; `file: {driver: file, filename}` names an ImageSpec. */
+  readonly blockdevs: readonly Readonly<Record<string, unknown>>[];
+  /** Guest devices: qdev id and the node-name of the BlockBackend's root. */
+  readonly devices: readonly { readonly id: string; readonly drive: string }[];
+  readonly semantics: Semantics;
+}
+
+/** The outcome of one qemu-io command line. */
+export type IoReply =
+  | { readonly ok: true }
+  /** What qemu-io printed, e.g. "write failed: Input/output error" or a pattern mismatch. */
+  | { readonly ok: false; readonly message: string };
+
+/** A dirty run of a bitmap: [offset, offset+length) in the bitmap's node's byte offsets. */
+export interface Extent {
+  readonly offset: Bytes;
+  readonly length: Bytes;
+}
+
+/** One bitmap as query-named-block-nodes reports it, plus what can be read of its contents. */
+export interface BitmapObservation {
+  /** Absent for anonymous (internal) bitmaps, as in QEMU's output. */
+  readonly name?: string;
+  readonly granularity: Bytes;
+  readonly count: Bytes;
+  readonly recording: boolean;
+  readonly busy: boolean;
+  readonly persistent: boolean;
+  readonly inconsistent: boolean;
+  /** x-debug-block-dirty-bitmap-sha256 of the contents. */
+  readonly sha256: string;
+  /**
+   * Dirty extents, granule-aligned and clipped to the bitmap's size. Absent where the backend
+   * cannot read them (QEMU cannot export busy or inconsistent bitmaps); `unmodelled` where the
+   * simulator knowingly does not model the contents (e.g. a qcow2 node's protocol child).
+   */
+  readonly extents?: readonly Extent[] | { readonly unmodelled: string };
+  /** The bitmap's size in bytes (the node length when it was created or last resized). */
+  readonly size: Bytes;
+}
+
+export interface NodeObservation {
+  readonly nodeName: string;
+  readonly driver: string;
+  /** Bitmaps newest first, as QEMU lists them. */
+  readonly bitmaps: readonly BitmapObservation[];
+}
+
+export interface BackendSession {
+  qmp(command: string, args?: Readonly<Record<string, unknown>>): Promise<QmpReply>;
+  /** A qemu-io command line on a guest device (qdev id) or a node (node-name). */
+  io(target: string, line: string): Promise<IoReply>;
+  /** Every named node with its bitmaps, in the order QEMU lists them. */
+  observe(): Promise<readonly NodeObservation[]>;
+  /** Events seen since the last call, oldest first. */
+  takeEvents(): Promise<readonly QmpEvent[]>;
+  /** Clean quit and reopen of the same setup over the same image files. */
+  restart(): Promise<void>;
+  /** SIGKILL (or the simulator's equivalent: nothing unsaved survives) and reopen. */
+  crash(): Promise<void>;
+  /** Releases everything: processes, sockets, temporary files. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface Backend {
+  readonly name: 'sim' | 'qemu';
+  /** A one-line description for reports, e.g. "QEMU 7.2.22" or "simulator (qemu-7.2)". */
+  describe(): Promise<string>;
+  open(setup: Setup): Promise<BackendSession>;
+}
