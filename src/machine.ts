@@ -1,0 +1,38 @@
+/**
+ * One simulated QEMU instance: the host file system it sees, its block graph, the dirtying
+ * semantics it runs under and the QMP events it has emitted. Deterministic: no clocks, no I/O.
+ */
+import { BlockGraph } from './graph/graph.ts';
+import { ImageStore } from './image/store.ts';
+import type { QmpEvent } from './qmp/reply.ts';
+
+/**
+ * 'qemu-7.2': flags are ignored when dirtying, as QEMU does (block/io.c:bdrv_co_write_req_finish).
+ * 'write-unchanged-clean': a BDRV_REQ_WRITE_UNCHANGED request dirties nothing (the proposed fix).
+ */
+export type Semantics = 'qemu-7.2' | 'write-unchanged-clean';
+
+export class Machine {
+  readonly graph = new BlockGraph();
+  readonly events: QmpEvent[] = [];
+  private implicitNames = 0;
+
+  constructor(
+    readonly semantics: Semantics = 'qemu-7.2',
+    /** Survives the machine: a restarted machine opens the same images. */
+    readonly images: ImageStore = new ImageStore(),
+  ) {}
+
+  /**
+   * A fresh name for a node the user did not name. QEMU appends two random digits
+   * (util/id.c:id_generate); the sim uses a plain counter, so names are stable across runs.
+   */
+  nextImplicitNodeName(): string {
+    this.implicitNames++;
+    return `#block${String(this.implicitNames).padStart(3, '0')}`;
+  }
+
+  emit(event: string, data: Readonly<Record<string, unknown>>): void {
+    this.events.push({ event, data });
+  }
+}
