@@ -1,0 +1,86 @@
+/**
+ * One ScenarioCase on one Backend: open the setup, run every step in order under one deadline,
+ * close. Expectation failures accumulate; a step that leaves the scenario's assumed state (an
+ * unexpected error, a missing error) ends the case. A backend that breaks down makes the case an
+ * error, an Unsupported step makes it skipped, and a hang makes it a timeout failure.
+ */
+import type { Backend, BackendSession } from '../backends/backend.ts';
+import type { ObservedValue } from '../expect/outcome.ts';
+import type { CaseResult, Failure } from '../result.ts';
+import type { ScenarioCase } from '../scenario/types.ts';
+import type { SourceSpan } from '../source.ts';
+import { Deadline } from './deadline.ts';
+import { runStep } from './steps.ts';
+import { Unsupported } from './unsupported.ts';
+
+export interface CaseRun {
+  readonly result: CaseResult;
+  /** Actual values at every checked expectation span, for --update. */
+  readonly observed: readonly ObservedValue[];
+}
+
+export function caseId(c: ScenarioCase, backend: Backend['name']): string {
+  return `${c.file}#${c.name}@${backend}`;
+}
+
+type Ending =
+  | { readonly status: 'done' }
+  | { readonly status: 'timeout'; readonly span: SourceSpan }
+  | { readonly status: 'error' | 'skipped'; readonly span: SourceSpan; readonly reason: string };
+
+export async function runCase(c: ScenarioCase, backend: Backend, timeoutMs: number): Promise<CaseRun> {
+  const started = performance.now();
+  const failures: Failure[] = [];
+  const observed: ObservedValue[] = [];
+  const deadline = new Deadline(timeoutMs);
+  let session: BackendSession | undefined;
+  // The step being run, so a breakdown points at it; the case's name before the first step.
+  let current = c.span;
+  const ending = await (async (): Promise<Ending> => {
+    try {
+      const opening = backend.open(c.setup);
+      const opened = await deadline.race(opening);
+      if (!opened.done) {
+        // Whatever opens late must still be released.
+        opening.then((s) => s.close(), () => undefined).catch(() => undefined);
+        return { status: 'timeout', span: c.span };
+      }
+      session = opened.value;
+      for (const step of c.steps) {
+        current = step.span;
+        const r = await deadline.race(runStep(step, opened.value));
+        if (!r.done) return { status: 'timeout', span: step.span };
+        failures.push(...r.value.failures);
+        observed.push(...r.value.observed);
+        if (r.value.stop) break;
+      }
+      return { status: 'done' };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      return { status: e instanceof Unsupported ? 'skipped' : 'error', span: current, reason };
+    }
+  })();
+  // A hung session may never answer close(); bound it by the same budget plus a grace period.
+  if (session !== undefined) await new Deadline(1000).race(session.close().catch(() => undefined));
+  if (ending.status === 'timeout') {
+    failures.push({
+      code: 'timeout',
+      message: `no answer within ${timeoutMs}ms`,
+      span: ending.span,
+      expected: `finished within ${timeoutMs}ms`,
+      actual: 'still running',
+    });
+  }
+  const base = {
+    id: caseId(c, backend.name), file: c.file, scenario: c.scenario, axes: c.axes, tags: c.tags,
+    backend: backend.name, durationMs: performance.now() - started, failures,
+  };
+  switch (ending.status) {
+    case 'error':
+      return { result: { ...base, status: 'error', error: { code: 'invalid', message: `${backend.name} backend: ${ending.reason}`, span: ending.span } }, observed };
+    case 'skipped':
+      return { result: { ...base, status: 'skipped', skipReason: ending.reason }, observed };
+    default:
+      return { result: { ...base, status: failures.length > 0 ? 'failed' : 'passed' }, observed };
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A run: every selected case on every selected backend, in order, one at a time (the machine has
+ * two cores and QEMU cases start processes). Listeners see each result as it ends; the runner
+ * knows no reporter by name.
+ */
+import type { Backend } from '../backends/backend.ts';
+import type { ObservedValue } from '../expect/outcome.ts';
+import type { CaseResult, RunSummary } from '../result.ts';
+import type { ScenarioCase } from '../scenario/types.ts';
+import { caseId, runCase } from './run-case.ts';
+
+export interface RunOptions {
+  readonly timeoutMs: number;
+  /** Stop after the first failed or errored case. */
+  readonly bail: boolean;
+  readonly onCaseEnd?: (result: CaseResult) => void;
+}
+
+export interface RunOutput {
+  readonly summary: RunSummary;
+  /** Per case id, the actual values at its expectation spans (for --update). */
+  readonly observed: ReadonlyMap<string, readonly ObservedValue[]>;
+}
+
+export async function runAll(
+  cases: readonly ScenarioCase[],
+  backends: readonly Backend[],
+  invalidFiles: RunSummary['invalidFiles'],
+  options: RunOptions,
+): Promise<RunOutput> {
+  const started = performance.now();
+  const results: CaseResult[] = [];
+  const observed = new Map<string, readonly ObservedValue[]>();
+  outer: for (const c of cases) {
+    for (const backend of backends) {
+      const run = unsupportedSemantics(c, backend) ?? (await runCase(c, backend, options.timeoutMs));
+      results.push(run.result);
+      observed.set(run.result.id, run.observed);
+      options.onCaseEnd?.(run.result);
+      if (options.bail && (run.result.status === 'failed' || run.result.status === 'error')) break outer;
+    }
+  }
+  const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
+  const summary: RunSummary = {
+    cases: results, passed: count('passed'), failed: count('failed'), errors: count('error'), skipped: count('skipped'),
+    durationMs: performance.now() - started, invalidFiles,
+  };
+  return { summary, observed };
+}
+
+/** Real QEMU has only its own semantics; a case under another is skipped there, not failed. */
+function unsupportedSemantics(c: ScenarioCase, backend: Backend): { result: CaseResult; observed: [] } | undefined {
+  if (backend.name !== 'qemu' || c.semantics === 'qemu-7.2') return undefined;
+  return {
+    result: {
+      id: caseId(c, backend.name), file: c.file, scenario: c.scenario, axes: c.axes, tags: c.tags, backend: backend.name,
+      status: 'skipped', durationMs: 0, failures: [], skipReason: `semantics ${c.semantics} exists only in the simulator`,
+    },
+    observed: [],
+  };
+}
+
