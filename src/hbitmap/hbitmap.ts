@@ -148,7 +148,19 @@ export class HBitmap {
    * granules.
    */
   mergeFrom(source: HBitmap): void {
-    for (const { offset, length } of source.extents()) this.set(offset, length);
+    const src = source.#runs;
+    if (source.granularity === this.granularity) {
+      this.#runs.addAll(src);
+      return;
+    }
+    // A source run in bytes, clipped to size, rounded out to our granules: floor/ceil of the
+    // granule index scaled by the (power of two) ratio, capped at our last granule.
+    const ratio = source.granularity / this.granularity;
+    const lastBit = this.nbits;
+    this.#runs.addAll({
+      runCount: src.runCount,
+      forEachRun: (visit) => src.forEachRun((s, e) => visit(Math.floor(s * ratio), Math.min(Math.ceil(e * ratio), lastBit))),
+    });
   }
 
   /**
@@ -168,7 +180,7 @@ export class HBitmap {
 
   /** x-debug-block-dirty-bitmap-sha256 as QEMU computes it on a 64-bit little-endian host. */
   sha256(): string {
-    return hbitmapSha256(this.nbits, this.#runs.runs());
+    return hbitmapSha256(this.nbits, (visit) => this.#runs.forEachRun(visit));
   }
 
   #granule(offset: Bytes): number {

@@ -10,46 +10,70 @@
  * through one reused buffer. The buffer is kept all-zero between blocks by undoing exactly the
  * bytes a block set, so a block costs its runs plus the hash, never a memset.
  */
-import { createHash } from 'node:crypto';
-import type { GranuleRun } from './granule-runs.ts';
+import { createHash, type Hash } from 'node:crypto';
 
 const STAGING_BYTES = 1 << 20;
-const STAGING_BITS = STAGING_BYTES * 8;
+/** Granules per staging block; exported so tests can put runs across block seams. */
+export const SHA256_STAGING_BITS = STAGING_BYTES * 8;
 
-/** Digest of an nbits-granule bitmap whose set granules are `runs` (ascending, within nbits). */
-export function hbitmapSha256(nbits: number, runs: Iterable<GranuleRun>): string {
-  const totalBytes = 8 * Math.max(Math.ceil(nbits / 64), 1);
-  const staging = new Uint8Array(STAGING_BYTES);
-  const hash = createHash('sha256');
-  const it = runs[Symbol.iterator]();
-  let run = nextRun(it);
-  for (let blockStart = 0; blockStart < totalBytes; blockStart += STAGING_BYTES) {
-    const len = Math.min(STAGING_BYTES, totalBytes - blockStart);
-    const firstBit = blockStart * 8;
-    const endBit = firstBit + len * 8;
-    let dirtyLo = len;
-    let dirtyHi = 0;
-    while (run !== undefined && run.start < endBit) {
-      const s = Math.max(run.start, firstBit) - firstBit;
-      const e = Math.min(run.end, endBit) - firstBit;
-      fillBits(staging, s, e);
-      dirtyLo = Math.min(dirtyLo, s >>> 3);
-      dirtyHi = Math.max(dirtyHi, (e + 7) >>> 3);
-      if (run.end > endBit) break; // the run continues into the next block
-      run = nextRun(it);
-    }
-    hash.update(len === STAGING_BYTES ? staging : staging.subarray(0, len));
-    if (dirtyLo < dirtyHi) staging.fill(0, dirtyLo, dirtyHi);
+/**
+ * Digest of an nbits-granule bitmap. `forEachRun` must visit the set runs [start, end) in
+ * ascending order, all within nbits.
+ */
+export function hbitmapSha256(nbits: number, forEachRun: (visit: (start: number, end: number) => void) => void): string {
+  const stream = new StagedBitmapHash(8 * Math.max(Math.ceil(nbits / 64), 1));
+  forEachRun((start, end) => stream.addRun(start, end));
+  return stream.digest();
+}
+
+class StagedBitmapHash {
+  readonly #hash: Hash = createHash('sha256');
+  readonly #staging = new Uint8Array(STAGING_BYTES);
+  readonly #totalBytes: number;
+  /** Byte offset of the staging block being filled. */
+  #blockStart = 0;
+  /** Bytes of the staging buffer set in this block, [lo, hi), to undo after hashing. */
+  #lo = STAGING_BYTES;
+  #hi = 0;
+
+  constructor(totalBytes: number) {
+    this.#totalBytes = totalBytes;
   }
-  return hash.digest('hex');
+
+  addRun(start: number, end: number): void {
+    for (;;) {
+      const firstBit = this.#blockStart * 8;
+      if (start >= firstBit + SHA256_STAGING_BITS) {
+        this.#flush();
+        continue;
+      }
+      const s = Math.max(start, firstBit) - firstBit;
+      const e = Math.min(end, firstBit + SHA256_STAGING_BITS) - firstBit;
+      fillBits(this.#staging, s, e);
+      this.#lo = Math.min(this.#lo, s >>> 3);
+      this.#hi = Math.max(this.#hi, (e + 7) >>> 3);
+      if (end <= firstBit + SHA256_STAGING_BITS) return;
+      this.#flush(); // the run continues into the next block
+    }
+  }
+
+  digest(): string {
+    while (this.#blockStart < this.#totalBytes) this.#flush();
+    return this.#hash.digest('hex');
+  }
+
+  /** Hashes the current block and moves to the next one with a clean buffer. */
+  #flush(): void {
+    const len = Math.min(STAGING_BYTES, this.#totalBytes - this.#blockStart);
+    this.#hash.update(len === STAGING_BYTES ? this.#staging : this.#staging.subarray(0, len));
+    if (this.#lo < this.#hi) this.#staging.fill(0, this.#lo, this.#hi);
+    this.#lo = STAGING_BYTES;
+    this.#hi = 0;
+    this.#blockStart += STAGING_BYTES;
+  }
 }
 
-function nextRun(it: Iterator<GranuleRun>): GranuleRun | undefined {
-  const r = it.next();
-  return r.done === true ? undefined : r.value;
-}
-
-/** Sets bits [s, e) of buf, LSB-first within each byte; 0 <= s < e <= STAGING_BITS. */
+/** Sets bits [s, e) of buf, LSB-first within each byte; 0 <= s < e <= 8 * buf.length. */
 function fillBits(buf: Uint8Array, s: number, e: number): void {
   const firstByte = s >>> 3;
   const lastByte = (e - 1) >>> 3;
@@ -63,5 +87,3 @@ function fillBits(buf: Uint8Array, s: number, e: number): void {
   buf.fill(0xff, firstByte + 1, lastByte);
   buf[lastByte]! |= tailMask;
 }
-
-export const SHA256_STAGING_BITS = STAGING_BITS;
