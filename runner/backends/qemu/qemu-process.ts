@@ -38,6 +38,10 @@ export class QemuProcess {
     return new QemuProcess(spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** The exit status once the process has ended. */
   get exitStatus(): Exit | undefined {
     return this.exit;

@@ -1,0 +1,128 @@
+/**
+ * A BackendSession on real QEMU: a private temp dir (QMP socket, NBD socket, images), one QEMU at
+ * a time over the same image files, rebuilt by restart (clean quit) or crash (SIGKILL). A lost
+ * connection or a failed reopen is not a QMP answer, so those reject the promise with a
+ * QemuBackendError carrying QEMU's stderr; QMP errors and qemu-io failures are values.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { QmpEvent, QmpReply } from '../../../src/qmp/reply.ts';
+import type { BackendSession, IoReply, NodeObservation, Setup } from '../backend.ts';
+import { track } from './cleanup.ts';
+import { buildGraph } from './graph-setup.ts';
+import { guestIo, ioTarget } from './guest-io.ts';
+import { createImages } from './images.ts';
+import { QemuInstance, type InstanceOptions } from './instance.ts';
+import { observe } from './observe.ts';
+import { isLost, type QmpLost } from './qmp-client.ts';
+import { BitmapReader } from './readback.ts';
+
+export class QemuBackendError extends Error {
+  override readonly name = 'QemuBackendError';
+}
+
+/** The events a scenario can see; the rest (SHUTDOWN, BLOCK_EXPORT_DELETED...) is machinery. */
+const SCENARIO_EVENT = /^(JOB_STATUS_CHANGE|BLOCK_JOB_\w+)$/;
+
+function orThrow<T>(value: T | QmpLost): T {
+  if (isLost(value)) throw new QemuBackendError(value.lost);
+  return value;
+}
+
+export class QemuSession implements BackendSession {
+  private events: QmpEvent[] = [];
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly setup: Setup,
+    private readonly dir: string,
+    private readonly options: InstanceOptions,
+    private qemu: QemuInstance,
+    private reader: BitmapReader,
+    private readonly untrack: () => void,
+  ) {}
+
+  static async open(setup: Setup, options: InstanceOptions): Promise<QemuSession> {
+    const dir = mkdtempSync(join(tmpdir(), 'dirtysim-qemu-'));
+    const untrack = track({ releaseNow: () => rmSync(dir, { recursive: true, force: true }) });
+    const fail = (message: string): never => {
+      rmSync(dir, { recursive: true, force: true });
+      untrack();
+      throw new QemuBackendError(message);
+    };
+    const imageFailure = await createImages(dir, setup.images);
+    if (imageFailure !== undefined) return fail(imageFailure);
+    const qemu = await QemuSession.start(setup, dir, options);
+    if (isLost(qemu)) return fail(qemu.lost);
+    return new QemuSession(setup, dir, options, qemu, new BitmapReader(qemu, dir), untrack);
+  }
+
+  private static async start(setup: Setup, dir: string, options: InstanceOptions): Promise<QemuInstance | QmpLost> {
+    const qemu = await QemuInstance.start(dir, setup.devices.length > 0, options);
+    if (isLost(qemu)) return qemu;
+    const failure = await buildGraph((command, args) => qemu.execute(command, args), setup, dir);
+    if (failure === undefined) return qemu;
+    await qemu.kill();
+    return { lost: `setup failed: ${failure}` };
+  }
+
+  /** The private directory and the current QEMU's pid, for diagnostics and cleanup tests. */
+  get directory(): string {
+    return this.dir;
+  }
+
+  get pid(): number | undefined {
+    return this.qemu.process.pid;
+  }
+
+  async qmp(command: string, args?: Readonly<Record<string, unknown>>): Promise<QmpReply> {
+    return orThrow(await this.qemu.execute(command, args));
+  }
+
+  async io(target: string, line: string): Promise<IoReply> {
+    const devices = this.setup.devices.map((d) => d.id);
+    return orThrow(await guestIo(this.qemu, ioTarget(target, devices), line, this.options.timeoutMs));
+  }
+
+  async observe(): Promise<readonly NodeObservation[]> {
+    return orThrow(await observe(this.qemu, this.reader));
+  }
+
+  async takeEvents(): Promise<readonly QmpEvent[]> {
+    this.collectEvents();
+    return this.events.splice(0);
+  }
+
+  async restart(): Promise<void> {
+    this.collectEvents();
+    const quit = await this.qemu.quit();
+    if (quit !== undefined) throw new QemuBackendError(quit.lost);
+    await this.reopen();
+  }
+
+  async crash(): Promise<void> {
+    this.collectEvents();
+    await this.qemu.kill();
+    await this.reopen();
+  }
+
+  close(): Promise<void> {
+    // Killing is enough: the images are thrown away with the directory.
+    this.closing ??= this.qemu.kill().then(() => {
+      rmSync(this.dir, { recursive: true, force: true });
+      this.untrack();
+    });
+    return this.closing;
+  }
+
+  private async reopen(): Promise<void> {
+    const qemu = orThrow(await QemuSession.start(this.setup, this.dir, this.options));
+    this.qemu = qemu;
+    this.reader = new BitmapReader(qemu, this.dir);
+  }
+
+  private collectEvents(): void {
+    this.events.push(...this.qemu.takeEvents().filter((e) => SCENARIO_EVENT.test(e.event)));
+  }
+}
