@@ -1,0 +1,154 @@
+/**
+ * Loads a scenario file into fully resolved cases, or into diagnostics: never throws for bad
+ * input, reports all of a file's errors at once (deduplicated across matrix cases).
+ *
+ *   text -> YAML document with ranges -> fragments merged -> per matrix case: interpolate,
+ *   validate (zod, then per step), compile the graph, trace references and build the steps.
+ */
+import { readFileSync } from 'node:fs';
+import type { Semantics } from '../backends/backend.ts';
+import type { Diagnostic } from '../source.ts';
+import { applies, axesLabel, stepWhen, checkWhen, combinations, interpolate, type Axes, type AxisValue, type Matrix } from './expand.ts';
+import { locator, merge, type Merged } from './fragments.ts';
+import { compileGraph, type NodeSpec } from './graph.ts';
+import { ScenarioFile, ScenarioShape } from './schema.ts';
+import { parseSourceFile, spanOfPath, type Path } from './source-file.ts';
+import { didYouMean } from './suggest.ts';
+import { makeTracer, traceSteps } from './trace.ts';
+import type { LoadResult, ReadFile, ScenarioCase } from './types.ts';
+import { validateStep } from './validate-step.ts';
+import { yamlDiagnostics } from './yaml-errors.ts';
+import { issueDiagnostics, type Locate } from './zod-issues.ts';
+
+export { isFragmentPath } from './fragments.ts';
+
+export const readFileOrUndefined: ReadFile = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+export function loadScenarioFile(path: string): LoadResult {
+  const text = readFileOrUndefined(path);
+  if (text === undefined) {
+    const span = { file: path, start: 0, end: 0, line: 1, col: 1, sourceLine: '' };
+    return { file: path, cases: [], diagnostics: [{ code: 'read-failed', message: `cannot read ${path}`, span }] };
+  }
+  return loadScenarioText(path, text);
+}
+
+export function loadScenarioText(file: string, text: string, readFile: ReadFile = readFileOrUndefined): LoadResult {
+  const src = parseSourceFile(file, text);
+  const diags = yamlDiagnostics(src);
+  if (diags.length > 0) return { file, cases: [], diagnostics: diags };
+  const js: unknown = src.doc.toJS();
+  if (js === null || typeof js !== 'object' || Array.isArray(js)) {
+    const d: Diagnostic = { code: 'wrong-type', message: 'a scenario file is a mapping (scenario:, about:, steps:, ...)', span: spanOfPath(src, []) };
+    return { file, cases: [], diagnostics: [d] };
+  }
+  const top = js as Record<string, unknown>;
+  const merged = merge(src, top, readFile, diags);
+  const locate = locator(merged);
+  const matrix = readMatrix(top, locate, diags);
+  merged.steps.forEach((s, i) => {
+    const { when, path } = stepWhen(s.value);
+    diags.push(...checkWhen(when, matrix, ['steps', i, ...path], locate));
+  });
+  const cases = combinations(matrix).flatMap((axes) => expandCase(merged, axes, locate, diags));
+  const diagnostics = dedupe(diags);
+  return { file, cases: diagnostics.length > 0 ? [] : cases, diagnostics };
+}
+
+function readMatrix(top: Record<string, unknown>, locate: Locate, diags: Diagnostic[]): Matrix {
+  const part = Object.fromEntries(['matrix', 'exclude', 'semantics'].filter((k) => k in top).map((k) => [k, top[k]]));
+  const schema = ScenarioFile.pick({ matrix: true, exclude: true, semantics: true });
+  const r = schema.safeParse(part);
+  if (!r.success) {
+    diags.push(...issueDiagnostics(r.error.issues, schema, part, locate));
+    return { axes: new Map(), exclude: [] };
+  }
+  const axes = new Map<string, readonly AxisValue[]>(Object.entries(r.data.matrix ?? {}));
+  for (const [axis, values] of axes) {
+    if (values.length === 0) diags.push({ code: 'bad-matrix', message: `matrix axis '${axis}' has no values`, span: at(locate, ['matrix', axis]) });
+  }
+  if (Array.isArray(r.data.semantics)) {
+    if (axes.has('semantics')) diags.push({ code: 'bad-matrix', message: "'semantics' is a list already; it cannot also be a matrix axis", span: at(locate, ['matrix', 'semantics'], true) });
+    axes.set('semantics', r.data.semantics);
+  }
+  const exclude = r.data.exclude ?? [];
+  exclude.forEach((ex, i) => {
+    for (const [axis, v] of Object.entries(ex)) {
+      const values = axes.get(axis);
+      if (!values) diags.push({ code: 'bad-matrix', message: `exclude: '${axis}' is not a matrix axis${didYouMean(axis, axes.keys())}`, span: at(locate, ['exclude', i, axis], true) });
+      else if (!values.some((x) => String(x) === String(v))) diags.push({ code: 'bad-matrix', message: `exclude: '${String(v)}' is not a value of axis '${axis}'`, span: at(locate, ['exclude', i, axis]) });
+    }
+  });
+  return { axes, exclude };
+}
+
+function at(locate: Locate, path: Path, key = false) {
+  const w = locate(path);
+  return spanOfPath(w.src, w.path, key);
+}
+
+function expandCase(m: Merged, axes: Axes, locate: Locate, diags: Diagnostic[]): ScenarioCase[] {
+  const before = diags.length;
+  const report = (path: Path, axis: string) => {
+    const known = Object.keys(axes);
+    const message = `'\${${axis}}' names no matrix axis${known.length > 0 ? didYouMean(axis, known) : ' (this scenario has no matrix)'}`;
+    diags.push({ code: 'bad-matrix', message, span: at(locate, path) });
+  };
+  const { matrix: _m, exclude: _e, ...rest } = m.top;
+  const raw: Record<string, unknown> = { ...rest, steps: m.steps.map((s) => s.value) };
+  if (m.graph.size > 0) raw['graph'] = Object.fromEntries([...m.graph].map(([k, e]) => [k, e.value]));
+  if (m.devices.size > 0) raw['devices'] = Object.fromEntries([...m.devices].map(([k, e]) => [k, e.value]));
+  const value = interpolate(raw, axes, [], report) as Record<string, unknown>;
+  const shape = ScenarioShape.safeParse(value);
+  if (!shape.success) diags.push(...issueDiagnostics(shape.error.issues, ScenarioShape, value, locate));
+  const steps = (Array.isArray(value['steps']) ? value['steps'] : []) as unknown[];
+  steps.forEach((s, i) => diags.push(...validateStep(s, ['steps', i], locate)));
+  if (!shape.success || diags.length > before) return [];
+
+  const file = shape.data;
+  const semantics: Semantics = typeof axes['semantics'] === 'string' ? (axes['semantics'] as Semantics) : typeof file.semantics === 'string' ? file.semantics : 'qemu-7.2';
+  const graph = (file.graph ?? {}) as Record<string, NodeSpec>;
+  const devices = file.devices ?? {};
+  const compiled = compileGraph(graph, devices, semantics, locate, diags);
+  const nodes = new Map<string, number | undefined>(compiled.sizes);
+  const state = {
+    nodes,
+    devices: new Map(Object.entries(devices)),
+    everNodes: new Set(nodes.keys()),
+    bitmaps: new Set<string>(),
+    jobs: new Set<string>(),
+  };
+  const caseAxes = { ...axes, semantics };
+  const kept = steps.map((value, index) => ({ value, index })).filter(({ value }) => applies(stepWhen(value).when, caseAxes));
+  const built = traceSteps(kept, makeTracer(state, locate, diags));
+  const label = axesLabel(axes);
+  return [{
+    file: m.main.file,
+    scenario: file.scenario,
+    axes: Object.fromEntries(Object.entries(axes).map(([k, v]) => [k, String(v)])),
+    name: label === '' ? file.scenario : `${file.scenario}[${label}]`,
+    about: file.about,
+    tags: file.tags ?? [],
+    semantics,
+    setup: compiled.setup,
+    steps: built,
+    span: spanOfPath(m.main, ['scenario']),
+  }];
+}
+
+function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out = diags.filter((d) => {
+    const key = `${d.span.file}\0${d.span.start}\0${d.span.end}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return out.sort((a, b) => (a.span.file === b.span.file ? a.span.start - b.span.start : a.span.file < b.span.file ? -1 : 1));
+}

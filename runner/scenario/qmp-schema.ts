@@ -1,0 +1,101 @@
+/**
+ * Argument schemas of the QMP commands scenarios use most, named and typed as QEMU's QAPI schema
+ * has them (qapi/block-core.json, qapi/transaction.json, qapi/qdev.json), for validation and for
+ * editor hover text. Any other command passes as an object (see schema.ts), so a new job or media
+ * command needs no change here.
+ */
+import { z } from 'zod';
+import { parseSize } from '../../src/size.ts';
+
+/** A size as qemu-img spells it ("64K") or a number of bytes; the loader turns it into bytes. */
+export const Size = z
+  .union([z.int().nonnegative(), z.string()])
+  .superRefine((v, ctx) => {
+    if (typeof v !== 'string') return;
+    const r = parseSize(v);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason, params: { dsl: 'bad-size' } });
+  })
+  .meta({ description: 'Bytes, or a size as qemu-img writes it: 512, 4K, 64K, 1M, 1G, 1T' });
+
+const nodeArg = z.string().meta({ description: 'Node name (or named BlockBackend) holding the bitmap' });
+const nameArg = z.string().meta({ description: 'Name of the dirty bitmap' });
+const BitmapRef = z.strictObject({ node: nodeArg, name: nameArg });
+
+const BitmapAdd = z.strictObject({
+  node: nodeArg,
+  name: nameArg,
+  granularity: Size.optional().meta({
+    description: 'Power of two from 512 to 2G; QEMU defaults to the cluster size (64K), at least 4K',
+  }),
+  persistent: z.boolean().optional().meta({ description: 'Stored in the qcow2 image on close' }),
+  disabled: z.boolean().optional().meta({ description: 'Created without recording writes' }),
+});
+
+const BitmapMerge = z.strictObject({
+  node: nodeArg,
+  target: z.string().meta({ description: 'Bitmap on `node` that receives the union' }),
+  bitmaps: z
+    .array(z.union([z.string(), BitmapRef]))
+    .meta({ description: 'Sources: a name on `node`, or {node, name} anywhere (QEMU 7.2 crashes on [])' }),
+});
+
+const NoArgs = z.strictObject({}).nullable();
+
+/** Commands a `transaction` may hold that scenarios use (blockdev.c:qmp_transaction). */
+const bitmapActions = {
+  'block-dirty-bitmap-add': BitmapAdd,
+  'block-dirty-bitmap-remove': BitmapRef,
+  'block-dirty-bitmap-clear': BitmapRef,
+  'block-dirty-bitmap-enable': BitmapRef,
+  'block-dirty-bitmap-disable': BitmapRef,
+  'block-dirty-bitmap-merge': BitmapMerge,
+} as const;
+
+const TransactionAction = z.union([
+  ...Object.entries(bitmapActions).map(([type, data]) => z.strictObject({ type: z.literal(type), data })),
+  z
+    .looseObject({ type: z.string(), data: z.looseObject({}) })
+    .meta({ description: 'Any other action, e.g. blockdev-backup, blockdev-snapshot-sync, abort' }),
+]);
+
+export const knownCommands = {
+  ...bitmapActions,
+  'x-debug-block-dirty-bitmap-sha256': BitmapRef,
+  'blockdev-add': z
+    .looseObject({
+      driver: z.string().meta({ description: 'Block driver, e.g. qcow2, raw, file, null-co, copy-on-read' }),
+      'node-name': z.string().optional(),
+    })
+    .meta({ description: 'BlockdevOptions, passed to QEMU unchanged' }),
+  'blockdev-del': z.strictObject({ 'node-name': z.string() }),
+  device_add: z
+    .looseObject({
+      driver: z.string().meta({ description: 'e.g. virtio-blk-pci' }),
+      id: z.string().meta({ description: 'qdev id; scenarios address the device by it' }),
+      drive: z.string().optional().meta({ description: "Node name of the BlockBackend's root" }),
+    })
+    .meta({ description: 'A guest device; the new device is addressed by its id in io steps' }),
+  device_del: z.strictObject({ id: z.string() }),
+  block_resize: z.strictObject({
+    device: z.string().optional().meta({ description: 'BlockBackend name (not a qdev id)' }),
+    'node-name': z.string().optional(),
+    size: Size,
+  }),
+  transaction: z.strictObject({
+    actions: z.array(TransactionAction),
+    properties: z.strictObject({ 'completion-mode': z.enum(['individual', 'grouped']).optional() }).optional(),
+  }),
+  'query-block': NoArgs,
+  'query-named-block-nodes': z.strictObject({ flat: z.boolean().optional() }).nullable(),
+  'query-jobs': NoArgs,
+  'query-block-jobs': NoArgs,
+} as const;
+
+export type KnownCommand = keyof typeof knownCommands;
+
+export function isKnownCommand(name: string): name is KnownCommand {
+  return Object.hasOwn(knownCommands, name);
+}
+
+/** Argument names that are sizes in QAPI; the loader converts their strings to bytes. */
+export const sizeArguments: ReadonlySet<string> = new Set(['granularity', 'size']);

@@ -1,0 +1,160 @@
+/**
+ * The one schema of a scenario file: it gives the TypeScript types of the raw YAML, validates
+ * it, and becomes schema/scenario.schema.json for editors (json-schema.ts).
+ *
+ * Steps are written as `- <command>: <args>`; the file schema lists them as a union for editors,
+ * while the loader validates each step against its own branch (stepSchemaFor) so that an error
+ * names the real mistake instead of "no union branch matched".
+ */
+import { z } from 'zod';
+import { knownCommands, Size } from './qmp-schema.ts';
+
+const desc = (description: string) => ({ description });
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+const When = z
+  .record(z.string(), z.union([Scalar, z.array(Scalar)]))
+  .meta(desc('Run this step only in matrix cases whose axes have these values (a list: any of them)'));
+
+export const SemanticsName = z
+  .enum(['qemu-7.2', 'write-unchanged-clean'])
+  .meta(desc('qemu-7.2: what QEMU 7.2 does; write-unchanged-clean: WRITE_UNCHANGED writes dirty nothing'));
+
+const ExpectError = z
+  .strictObject({
+    class: z.string().optional().meta(desc('QMP error class, e.g. GenericError')),
+    desc: z.string().optional().meta(desc("QEMU's error description, compared exactly")),
+    match: z.string().optional().meta(desc('A regular expression searched in the description')),
+  })
+  .meta(desc('The step must fail with this error'));
+
+const QemuIoLine = z
+  .string()
+  .meta(desc('<device or node> <qemu-io command>, e.g. "vda write -P 0x11 200K 4K"'));
+
+const BitmapFields = z
+  .strictObject({
+    dirty: z.array(z.string()).optional().meta(desc('Dirty extents OFFSET+LENGTH in order, e.g. [192K+64K]')),
+    count: Size.optional().meta(desc('Dirty bytes, as query-named-block-nodes reports')),
+    granularity: Size.optional(),
+    map: z.string().optional().meta(desc("Picture: one '.' (clean) or 'X' (dirty) per cell")),
+    sha256: z.string().optional().meta(desc('x-debug-block-dirty-bitmap-sha256 of the contents')),
+    recording: z.boolean().optional(),
+    busy: z.boolean().optional(),
+    persistent: z.boolean().optional(),
+    inconsistent: z.boolean().optional(),
+  })
+  .nullable();
+
+const JobFields = z
+  .strictObject({
+    status: z.string().optional().meta(desc('query-jobs status, e.g. running, ready, pending, concluded')),
+    type: z.string().optional(),
+    'current-progress': Size.optional(),
+    'total-progress': Size.optional(),
+    error: z.string().optional(),
+  })
+  .nullable();
+
+export const Expectations = z
+  .strictObject({
+    when: When.optional(),
+    bitmaps: z
+      .record(z.string(), BitmapFields)
+      .optional()
+      .meta(desc('node/name: fields to compare, or null: the bitmap must not exist')),
+    io: z.array(QemuIoLine).optional().meta(desc('qemu-io lines that must succeed, e.g. "vda read -P 0x11 0 4K"')),
+    nodes: z.record(z.string(), z.boolean()).optional().meta(desc('node-name: whether it exists')),
+    jobs: z.record(z.string(), JobFields).optional().meta(desc('job id: fields to compare, or null: gone')),
+  })
+  .meta(desc('Observe the instance and compare'));
+
+const common = { when: When.optional(), 'expect-error': ExpectError.optional() };
+
+const builtinSteps = {
+  io: z.strictObject({ io: QemuIoLine, ...common }),
+  expect: z.strictObject({ expect: Expectations, when: When.optional() }),
+};
+
+const qmpSteps = Object.fromEntries(
+  Object.entries(knownCommands).map(([name, args]) => [name, z.strictObject({ [name]: args, ...common })]),
+);
+
+/** Any QMP command not typed in qmp-schema.ts: its arguments go to QEMU unchanged. */
+const AnyQmpStep = z
+  .record(z.string(), z.union([z.looseObject({}), z.null()]))
+  .meta(desc('Any QMP command as the key, its arguments as the value'));
+
+const Lifecycle = z
+  .enum(['restart', 'crash'])
+  .meta(desc('restart: clean quit and reopen; crash: SIGKILL and reopen'));
+
+export const stepKeys: readonly string[] = [...Object.keys(builtinSteps), ...Object.keys(qmpSteps)];
+
+/** The schema of one mapping step whose command key is `key`. */
+export function stepSchemaFor(key: string): z.ZodType {
+  return (builtinSteps as Record<string, z.ZodType>)[key] ?? qmpSteps[key] ?? AnyQmpStep;
+}
+
+export const Step = z.union([Lifecycle, ...Object.values(builtinSteps), ...Object.values(qmpSteps), AnyQmpStep]);
+
+export const GraphNode = z
+  .strictObject({
+    driver: z
+      .enum(['qcow2', 'raw', 'null-co', 'copy-on-read', 'throttle', 'blkdebug'])
+      .meta(desc('qcow2 and raw imply an image file; the filters take `file`, blkdebug `image`')),
+    size: Size.optional().meta(desc('Image (or null-co) size; defaults to the backing node size')),
+    backing: z.string().optional().meta(desc('qcow2: the backing node')),
+    file: z.string().optional().meta(desc('Filters: the child node. qcow2/raw: name of the file node (default <node>-file)')),
+    image: z.string().optional().meta(desc('blkdebug: the child node')),
+    'cluster-size': Size.optional(),
+    'throttle-group': z.string().optional(),
+    'inject-error': z.array(z.looseObject({})).optional().meta(desc('blkdebug error rules, as QEMU spells them')),
+    data: z.array(z.string()).optional().meta(desc('qemu-io lines run on the image before QEMU starts')),
+  })
+  .meta(desc('A node; its key is the node-name'));
+
+const Use = z.string().meta(desc('A fragment file (name starts with _) whose graph, devices and steps come first'));
+const Graph = z.record(z.string(), GraphNode).meta(desc('Nodes by node-name'));
+const Devices = z.record(z.string(), z.string()).meta(desc("Guest devices: qdev id -> node-name of the BlockBackend's root"));
+const Steps = z.array(Step);
+
+export const ScenarioFile = z
+  .strictObject({
+    scenario: z.string().meta(desc('The case name')),
+    about: z.string().meta(desc('Why the expectation holds, citing the QEMU fact')),
+    tags: z.array(z.string()).optional(),
+    semantics: z
+      .union([SemanticsName, z.array(SemanticsName)])
+      .optional()
+      .meta(desc('Default qemu-7.2; a list runs the scenario under each (an implicit matrix axis)')),
+    use: Use.optional(),
+    graph: Graph.optional(),
+    devices: Devices.optional(),
+    matrix: z
+      .record(z.string(), z.array(Scalar))
+      .optional()
+      .meta(desc('Named axes; each combination of values is a case, e.g. granularity=64K')),
+    exclude: z
+      .array(z.record(z.string(), Scalar))
+      .optional()
+      .meta(desc('Partial combinations of axis values that are not cases')),
+    steps: Steps.optional(),
+  })
+  .meta({ title: 'dirtysim scenario', description: 'One scenario of QEMU dirty-bitmap behaviour' });
+
+export type ScenarioFileInput = z.input<typeof ScenarioFile>;
+
+/** A fragment (file name starting with _): shared graph, devices and leading steps. */
+export const FragmentFile = z.strictObject({
+  about: z.string().optional(),
+  use: Use.optional(),
+  graph: z.record(z.string(), z.unknown()).optional(),
+  devices: z.record(z.string(), z.unknown()).optional(),
+  steps: z.array(z.unknown()).optional(),
+});
+
+/** The file schema with steps left to stepSchemaFor, for precise per-step diagnostics. */
+export const ScenarioShape = ScenarioFile.extend({ steps: z.array(z.unknown()).optional() });
+
+export const topLevelKeys: readonly string[] = Object.keys(ScenarioFile.shape);

@@ -1,0 +1,206 @@
+/**
+ * Follows a case's steps in order, as QEMU would see them, to catch references that cannot
+ * work before anything runs: nodes declared in the graph or blockdev-add'ed by an earlier step,
+ * devices declared or device_add'ed, bitmaps added by an earlier step, jobs started by an
+ * earlier step, and I/O past the end of its node. A step that carries `expect-error` is meant to
+ * fail, so its references are not checked and it changes nothing. Builds the typed steps.
+ */
+import type { Bytes } from '../../src/size.ts';
+import type { Diagnostic, DiagnosticCode, SourceSpan } from '../source.ts';
+import { toBytes } from './graph.ts';
+import { parseIoLine, rangeProblem, splitTarget } from './qemu-io.ts';
+import { sizeArguments } from './qmp-schema.ts';
+import { spanOfPath, type Path } from './source-file.ts';
+import { didYouMean } from './suggest.ts';
+import { buildExpect } from './expect-step.ts';
+import type { ExpectedError, Step } from './types.ts';
+import type { Locate } from './zod-issues.ts';
+
+/** What is known to exist at a point of the case. */
+export interface TraceState {
+  readonly nodes: Map<string, Bytes | undefined>;
+  readonly devices: Map<string, string>;
+  /** Every node that ever existed, and every `node/name` bitmap ever added. */
+  readonly everNodes: Set<string>;
+  readonly bitmaps: Set<string>;
+  readonly jobs: Set<string>;
+}
+
+export interface Tracer {
+  readonly state: TraceState;
+  span(path: Path, key?: boolean): SourceSpan;
+  report(code: DiagnosticCode, message: string, path: Path, key?: boolean): void;
+  /** Reports unless `name` is a current node; returns whether it is. */
+  node(name: unknown, path: Path): boolean;
+  /** Checks a qemu-io line on a device or node; returns the target and line. */
+  io(text: string, path: Path, checkTarget: boolean): { target: string; line: string };
+}
+
+export function makeTracer(state: TraceState, locate: Locate, diags: Diagnostic[]): Tracer {
+  const span = (path: Path, key = false) => {
+    const w = locate(path);
+    return spanOfPath(w.src, w.path, key);
+  };
+  const report = (code: DiagnosticCode, message: string, path: Path, key = false) => {
+    diags.push({ code, message, span: span(path, key) });
+  };
+  const node = (name: unknown, path: Path) => {
+    if (typeof name !== 'string' || state.nodes.has(name)) return true;
+    report('unknown-node', `unknown node '${name}'${didYouMean(name, state.nodes.keys())}`, path);
+    return false;
+  };
+  const io = (text: string, path: Path, checkTarget: boolean) => {
+    const { target, line } = splitTarget(text);
+    const parsed = parseIoLine(line);
+    if (!parsed.ok) report('bad-io-command', parsed.reason, path);
+    if (!checkTarget) return { target, line };
+    const root = state.devices.get(target) ?? target;
+    if (!state.devices.has(target) && !state.nodes.has(target)) {
+      const hint = didYouMean(target, [...state.devices.keys(), ...state.nodes.keys()]);
+      report('unknown-device', `unknown device or node '${target}'${hint}`, path);
+    } else if (parsed.ok) {
+      const size = state.nodes.get(root);
+      const problem = size === undefined ? undefined : rangeProblem(parsed.value, target, size);
+      if (problem) report('io-out-of-range', problem, path);
+    }
+    return { target, line };
+  };
+  return { state, span, report, node, io };
+}
+
+export function traceSteps(steps: readonly { value: unknown; index: number }[], t: Tracer): Step[] {
+  return steps.map(({ value, index }) => traceStep(value, ['steps', index], t));
+}
+
+function traceStep(value: unknown, at: Path, t: Tracer): Step {
+  const span = t.span(at);
+  if (value === 'restart' || value === 'crash') return { kind: value, span };
+  const step = value as Record<string, unknown>;
+  const key = Object.keys(step).find((k) => k !== 'when' && k !== 'expect-error') ?? '';
+  const expectError = expectedError(step['expect-error'], [...at, 'expect-error'], t);
+  const err = expectError ? { expectError } : {};
+  if (key === 'expect') return buildExpect(step['expect'], [...at, 'expect'], span, t);
+  if (key === 'io') {
+    const { target, line } = t.io(String(step['io']), [...at, 'io'], !expectError);
+    return { kind: 'io', target, line, span, ...err };
+  }
+  const args = withSizes(step[key] ?? {}) as Record<string, unknown>;
+  if (!expectError) qmpEffects(key, args, [...at, key], t);
+  return { kind: 'qmp', command: key, args, span, ...err };
+}
+
+function expectedError(v: unknown, at: Path, t: Tracer): ExpectedError | undefined {
+  if (v === undefined || v === null || typeof v !== 'object') return undefined;
+  const e = v as { class?: string; desc?: string; match?: string };
+  const cls = e.class === undefined ? {} : { class: { value: e.class, span: t.span([...at, 'class']) } };
+  const span = t.span(at);
+  if ((e.desc === undefined) === (e.match === undefined)) {
+    t.report(e.desc === undefined ? 'missing-key' : 'invalid', 'expect-error needs exactly one of desc or match', at);
+    return { kind: 'match', ...cls, match: { value: /.*/, span }, span };
+  }
+  if (e.desc !== undefined) return { kind: 'desc', ...cls, desc: { value: e.desc, span: t.span([...at, 'desc']) }, span };
+  try {
+    return { kind: 'match', ...cls, match: { value: new RegExp(e.match ?? ''), span: t.span([...at, 'match']) }, span };
+  } catch (x) {
+    t.report('invalid', `bad regular expression: ${(x as Error).message}`, [...at, 'match']);
+    return { kind: 'match', ...cls, match: { value: /.*/, span }, span };
+  }
+}
+
+/** QAPI size arguments (granularity, size) written as "64K" become numbers of bytes. */
+function withSizes(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withSizes);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k, sizeArguments.has(k) && typeof x === 'string' ? toBytes(x) : withSizes(x)]),
+  );
+}
+
+const BITMAP_COMMANDS = /^block-dirty-bitmap-(add|remove|clear|enable|disable|merge)$|^x-debug-block-dirty-bitmap-sha256$/;
+
+/** Checks what a successful command refers to and records what it creates or removes. */
+function qmpEffects(command: string, args: Record<string, unknown>, at: Path, t: Tracer): void {
+  const { state } = t;
+  const bitmap = (node: unknown, name: unknown, path: Path) => {
+    if (typeof node !== 'string' || typeof name !== 'string' || !state.nodes.has(node)) return;
+    if (!state.bitmaps.has(`${node}/${name}`)) {
+      const known = [...state.bitmaps].filter((b) => b.startsWith(`${node}/`)).map((b) => b.slice(node.length + 1));
+      t.report('unknown-bitmap', `no bitmap '${name}' was added on node '${node}'${didYouMean(name, known)}`, path);
+    }
+  };
+  if (BITMAP_COMMANDS.test(command)) {
+    const nodeOk = t.node(args['node'], [...at, 'node']);
+    if (command === 'block-dirty-bitmap-add') {
+      if (nodeOk) state.bitmaps.add(`${String(args['node'])}/${String(args['name'])}`);
+    } else if (command === 'block-dirty-bitmap-merge') {
+      bitmap(args['node'], args['target'], [...at, 'target']);
+      const sources = Array.isArray(args['bitmaps']) ? args['bitmaps'] : [];
+      sources.forEach((s: unknown, i) => {
+        const p = [...at, 'bitmaps', i];
+        if (typeof s === 'string') bitmap(args['node'], s, p);
+        else if (s && typeof s === 'object') {
+          const r = s as Record<string, unknown>;
+          if (t.node(r['node'], [...p, 'node'])) bitmap(r['node'], r['name'], [...p, 'name']);
+        }
+      });
+    } else {
+      bitmap(args['node'], args['name'], [...at, 'name']);
+    }
+    return;
+  }
+  switch (command) {
+    case 'transaction': {
+      const actions = Array.isArray(args['actions']) ? args['actions'] : [];
+      actions.forEach((a: unknown, i) => {
+        const { type, data } = (a ?? {}) as { type?: unknown; data?: unknown };
+        if (typeof type === 'string' && data && typeof data === 'object') {
+          qmpEffects(type, data as Record<string, unknown>, [...at, 'actions', i, 'data'], t);
+        }
+      });
+      return;
+    }
+    case 'blockdev-add': {
+      const name = args['node-name'];
+      for (const child of ['file', 'backing', 'image'] as const) {
+        if (typeof args[child] === 'string') t.node(args[child], [...at, child]);
+      }
+      if (typeof name !== 'string') return;
+      if (state.nodes.has(name)) t.report('duplicate-name', `node name '${name}' is already in use`, [...at, 'node-name']);
+      const child = typeof args['file'] === 'string' ? state.nodes.get(args['file']) : undefined;
+      const size = typeof args['size'] === 'number' ? args['size'] : child;
+      state.nodes.set(name, size);
+      state.everNodes.add(name);
+      return;
+    }
+    case 'blockdev-del':
+      if (t.node(args['node-name'], [...at, 'node-name'])) state.nodes.delete(String(args['node-name']));
+      return;
+    case 'device_add': {
+      const id = String(args['id']);
+      if (state.devices.has(id)) t.report('duplicate-name', `device id '${id}' is already in use`, [...at, 'id']);
+      if (typeof args['drive'] === 'string' && t.node(args['drive'], [...at, 'drive'])) state.devices.set(id, args['drive']);
+      return;
+    }
+    case 'device_del': {
+      const id = String(args['id']);
+      if (!state.devices.delete(id)) t.report('unknown-device', `unknown device '${id}'${didYouMean(id, state.devices.keys())}`, [...at, 'id']);
+      return;
+    }
+    case 'block_resize':
+      if (args['node-name'] !== undefined && t.node(args['node-name'], [...at, 'node-name'])) {
+        state.nodes.set(String(args['node-name']), Number(args['size']));
+      }
+      return;
+  }
+  jobEffects(command, args, at, t);
+}
+
+/** Job ids: created by any command with `job-id`, referred to by job-* (id) and block-job-* (device). */
+function jobEffects(command: string, args: Record<string, unknown>, at: Path, t: Tracer): void {
+  const refKey = command.startsWith('job-') ? 'id' : command.startsWith('block-job-') ? 'device' : undefined;
+  const ref = refKey === undefined ? undefined : args[refKey];
+  if (refKey !== undefined && typeof ref === 'string' && !t.state.jobs.has(ref)) {
+    t.report('unknown-job', `no job '${ref}' was started by an earlier step${didYouMean(ref, t.state.jobs)}`, [...at, refKey]);
+  }
+  if (typeof args['job-id'] === 'string') t.state.jobs.add(args['job-id']);
+}
