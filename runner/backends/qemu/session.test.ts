@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { size } from '../../../src/size.ts';
 import type { BackendSession, NodeObservation, Setup } from '../backend.ts';
 import { trackedCount } from './cleanup.ts';
+import { cleanSha256 } from './observe.ts';
 import { qemuBackend } from './index.ts';
 import type { QemuSession } from './session.ts';
 import { describeWithQemu } from './with-qemu.ts';
@@ -86,6 +87,28 @@ describeWithQemu('QEMU session without devices (-M none)', () => {
     expect(await s.io('nope', 'write 0 4K')).toEqual({ ok: false, message: "Error: Cannot find device='' nor node-name='nope'" });
     expect(await s.io('n0', 'read -P 0x11 1M 64K')).toEqual({ ok: true });
     expect(bitmap(await s.observe(), 'n0', 'c0')?.count).toBe(65536);
+  });
+
+  it('observes a busy bitmap and the anonymous successor of a backup held in pending (reference 4.6)', async () => {
+    await s.qmp('blockdev-add', { driver: 'null-co', 'node-name': 'tgt', size: 8388608 });
+    await s.qmp('block-dirty-bitmap-add', { node: 'n1', name: 'sb', granularity: 65536 });
+    await s.io('n1', 'write 0 64K');
+    const started = await s.qmp('blockdev-backup', { 'job-id': 'bk', device: 'n1', target: 'tgt', sync: 'bitmap', bitmap: 'sb', 'bitmap-mode': 'on-success', 'auto-finalize': false });
+    expect(started).toEqual({ return: {} });
+    for (let i = 0; i < 100; i++) {
+      const jobs = (await s.qmp('query-jobs')) as { return: { status: string }[] };
+      if (jobs.return[0]?.status === 'pending') break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const n1 = (await s.observe()).find((n) => n.nodeName === 'n1');
+    const sb = n1?.bitmaps.find((b) => b.name === 'sb');
+    // Busy: count, flags and sha256 only; the successor is anonymous and clean, so known exactly.
+    expect(sb).toMatchObject({ busy: true, recording: true, count: 65536 });
+    expect(sb).not.toHaveProperty('extents');
+    const anonymous = n1?.bitmaps.filter((b) => b.name === undefined);
+    expect(anonymous?.some((b) => b.count === 0 && b.recording && b.sha256 === cleanSha256(8388608, 65536) && Array.isArray(b.extents))).toBe(true);
+    expect(await s.qmp('job-finalize', { id: 'bk' })).toEqual({ return: {} });
+    expect(bitmap(await s.observe(), 'n1', 'sb')).toMatchObject({ busy: false, count: 0, extents: [] });
   });
 
   it('keeps a persistent bitmap over restart, and a crash makes it inconsistent (reference 5.2, 5.3)', async () => {
