@@ -82,8 +82,10 @@ export function compileGraph(
     }
     visiting.add(name);
     let childSize: Bytes | undefined;
+    let missingChild = false;
     for (const c of children(n)) {
       if (!Object.hasOwn(graph, c.name)) {
+        missingChild = true;
         diags.push({ code: 'unknown-node', message: `unknown node '${c.name}'${didYouMean(c.name, names)}`, span: at(['graph', name, c.key]) });
       } else {
         childSize ??= build(c.name);
@@ -91,7 +93,7 @@ export function compileGraph(
     }
     const size = n.size !== undefined ? toBytes(n.size) : n.driver === 'null-co' ? NULL_CO_DEFAULT_SIZE : childSize;
     if (size === undefined) {
-      diags.push({ code: 'missing-key', message: `node '${name}' needs a size (or a backing node to take it from)`, span: at(['graph', name], true) });
+      if (!missingChild) diags.push({ code: 'missing-key', message: `node '${name}' needs a size (or a backing node to take it from)`, span: at(['graph', name], true) });
     } else {
       sizes.set(name, size);
       emit(name, n, size);

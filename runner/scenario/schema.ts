@@ -80,9 +80,15 @@ const qmpSteps = Object.fromEntries(
   Object.entries(knownCommands).map(([name, args]) => [name, z.strictObject({ [name]: args, ...common })]),
 );
 
-/** Any QMP command not typed in qmp-schema.ts: its arguments go to QEMU unchanged. */
+const escape = (k: string) => k.replace(/[.]/g, '\\.');
+const typedKeys = [...Object.keys(builtinSteps), ...Object.keys(qmpSteps)].map(escape).join('|');
+
+/**
+ * Any QMP command not typed in qmp-schema.ts: its arguments go to QEMU unchanged. The key
+ * pattern excludes the typed commands so that editors check those against their own schema.
+ */
 const AnyQmpStep = z
-  .record(z.string(), z.union([z.looseObject({}), z.null()]))
+  .record(z.string().regex(new RegExp(`^(?!(?:${typedKeys})$)`)), z.union([z.looseObject({}), z.null()]))
   .meta(desc('Any QMP command as the key, its arguments as the value'));
 
 const Lifecycle = z

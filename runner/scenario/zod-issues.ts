@@ -43,7 +43,11 @@ export function issueDiagnostics(
         break;
       }
       case 'invalid_union': {
-        const expected = new Set(issue.errors.flatMap((e) => e.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : []))));
+        const expected = new Set(
+          issue.errors.flatMap((e) =>
+            e.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : i.code === 'invalid_value' ? i.values.map(String) : [])),
+          ),
+        );
         const what = expected.size > 0 ? [...expected].join(' or ') : 'another shape';
         at(path, found === undefined ? 'missing-key' : 'wrong-type', `expected ${what}, got ${describe(found)}`);
         break;
