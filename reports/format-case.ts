@@ -4,6 +4,7 @@
  */
 import type { Colors } from 'tinyrainbow';
 import type { CaseResult, Failure } from '../runner/result.ts';
+import { formatDiagnostic as loaderFormat } from '../runner/scenario/format.ts';
 import type { Diagnostic } from '../runner/source.ts';
 import { location, sourceExcerpt } from './excerpt.ts';
 import { caseLabel } from './reporter.ts';
@@ -19,7 +20,7 @@ export function formatCase(result: CaseResult, c: Colors): string {
     case 'skipped':
       return `${c.yellow('SKIP')}  ${label}: ${result.skipReason ?? 'skipped'}\n`;
     case 'error': {
-      const detail = result.error === undefined ? [] : formatDiagnostic(result.error, c);
+      const detail = result.error === undefined ? [] : formatDiagnostic(result.error);
       return [`${c.red('ERROR')} ${label}`, ...detail, ''].join('\n');
     }
     case 'failed':
@@ -43,8 +44,9 @@ export function formatFailure(f: Failure, c: Colors): string[] {
   return lines;
 }
 
-export function formatDiagnostic(d: Diagnostic, c: Colors): string[] {
-  return [`  ${c.bold(location(d.span))} ${c.dim(d.code)} ${d.message}`, ...sourceExcerpt(d.span, INDENT)];
+/** The loader's one rendering of a diagnostic (file:line:col, reason, source line), indented. */
+export function formatDiagnostic(d: Diagnostic): string[] {
+  return loaderFormat(d).split('\n').map((l) => `  ${l}`);
 }
 
 function colourDiffLine(line: string, c: Colors): string {

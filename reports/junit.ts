@@ -36,7 +36,7 @@ function render(s: RunSummary): string {
     lines.push(
       `  <testsuite name="${esc(file)}" tests="1" failures="0" errors="1" skipped="0" time="0">`,
       `    <testcase classname="${esc(file)}" name="load" time="0">`,
-      `      <error message="${esc(first?.message ?? 'invalid file')}" type="${esc(first?.code ?? 'invalid')}">${esc(diagnostics.flatMap((d) => formatDiagnostic(d, plain)).join('\n'))}</error>`,
+      `      <error message="${esc(first?.message ?? 'invalid file')}" type="${esc(first?.code ?? 'invalid')}">${esc(diagnostics.flatMap((d) => formatDiagnostic(d)).join('\n'))}</error>`,
       '    </testcase>',
       '  </testsuite>',
     );
@@ -54,7 +54,7 @@ function testcase(r: CaseResult): string[] {
       return [`${open}>`, `      <skipped message="${esc(r.skipReason ?? '')}"/>`, '    </testcase>'];
     case 'error': {
       const d = r.error;
-      const body = d === undefined ? '' : esc(formatDiagnostic(d, plain).join('\n'));
+      const body = d === undefined ? '' : esc(formatDiagnostic(d).join('\n'));
       return [`${open}>`, `      <error message="${esc(d?.message ?? 'error')}" type="${esc(d?.code ?? 'error')}">${body}</error>`, '    </testcase>'];
     }
     case 'failed':

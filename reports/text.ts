@@ -14,7 +14,7 @@ export const text: ReporterFactory = ({ out, color }) => {
     },
     onRunEnd(summary) {
       for (const { file, diagnostics } of summary.invalidFiles) {
-        out.write(`${c.red('INVALID')} ${file}\n${diagnostics.flatMap((d) => formatDiagnostic(d, c)).join('\n')}\n`);
+        out.write(`${c.red('INVALID')} ${file}\n${diagnostics.flatMap((d) => formatDiagnostic(d)).join('\n')}\n`);
       }
       out.write(`\n${summaryLine(summary)}\n`);
     },
