@@ -86,6 +86,10 @@ export class BdrvDirtyBitmap {
   get count(): Bytes {
     return this.contents?.count ?? 0;
   }
+  /** x-debug-block-dirty-bitmap-sha256; an inconsistent bitmap's data is never loaded, so it hashes as all zero. */
+  sha256(): string {
+    return (this.contents ?? HBitmap.create(this.#size, this.#granularity)).sha256();
+  }
   get enabled(): boolean {
     return this.#state.kind === 'active' && !this.#state.disabled;
   }

@@ -1,0 +1,52 @@
+/**
+ * Whether a new persistent bitmap could later be stored in the node's image, checked when it is
+ * added (block/dirty-bitmap.c:bdrv_can_store_new_dirty_bitmap and, for qcow2,
+ * block/qcow2-bitmap.c:qcow2_co_can_store_new_dirty_bitmap + check_constraints_on_bitmap).
+ * Nothing is written here: QEMU stores persistent bitmaps only on close or inactivation.
+ */
+import type { BlockNode } from '../graph/node.ts';
+import type { Qcow2Compat } from '../image/image.ts';
+import type { Bytes } from '../size.ts';
+import { BDRV_BITMAP_MAX_NAME_SIZE, dirtyBitmapsOf, findDirtyBitmap, nameBytes } from './node-bitmaps.ts';
+
+/** qcow2 limits (block/qcow2.h, block/qcow2-bitmap.c). */
+export const QCOW2_MAX_BITMAPS = 65535;
+const QCOW2_MAX_BITMAP_DIRECTORY_SIZE = 1024 * QCOW2_MAX_BITMAPS;
+const BME_MAX_PHYS_SIZE = 0x20000000;
+const BME_MAX_TABLE_SIZE = 0x8000000;
+
+/** What the check needs to know of the node's image; undefined for drivers that cannot store bitmaps. */
+export interface BitmapStore {
+  readonly compat: Qcow2Compat;
+  readonly clusterSize: Bytes;
+}
+
+/** A directory entry: 24 bytes of header, the name, padded to 8 (calc_dir_entry_size). */
+function dirEntrySize(name: string): number {
+  return Math.ceil((24 + nameBytes(name)) / 8) * 8;
+}
+
+/** The refusal message, or undefined when the bitmap may be made persistent. */
+export function canStoreNewDirtyBitmap(node: BlockNode, store: BitmapStore | undefined, name: string, granularity: Bytes): string | undefined {
+  if (store === undefined) return `Can't store persistent bitmaps to ${node.nodeName}: Operation not supported`;
+  // A duplicate is refused before the qcow2 checks and without their prefix.
+  if (findDirtyBitmap(node, name)) return `Bitmap already exists: ${name}`;
+  const reason = qcow2Refusal(node, store, name, granularity);
+  return reason === undefined ? undefined : `Can't make bitmap '${name}' persistent in '${node.nodeName}': ${reason}`;
+}
+
+function qcow2Refusal(node: BlockNode, store: BitmapStore, name: string, granularity: Bytes): string | undefined {
+  if (store.compat === '0.10') return 'Cannot store dirty bitmaps in qcow2 v2 files';
+  // Granularity bits 9..31 are already guaranteed by QMP's own check (power of 2, >= 512, uint32).
+  const bitmapBytes = Math.ceil(Math.ceil(node.length() / granularity) / 8);
+  if (bitmapBytes > BME_MAX_PHYS_SIZE || bitmapBytes > BME_MAX_TABLE_SIZE * store.clusterSize) {
+    return 'Too much space will be occupied by the bitmap. Use larger granularity';
+  }
+  if (nameBytes(name) > BDRV_BITMAP_MAX_NAME_SIZE) return `Name length exceeds maximum (${BDRV_BITMAP_MAX_NAME_SIZE} characters)`;
+  // Counted over the persistent bitmaps in memory plus the new one, not over the image directory.
+  const persistent = dirtyBitmapsOf(node).filter((b) => b.persistent);
+  if (persistent.length + 1 > QCOW2_MAX_BITMAPS) return 'Maximum number of persistent bitmaps is already reached';
+  const directory = persistent.reduce((sum, b) => sum + dirEntrySize(b.name ?? ''), dirEntrySize(name));
+  if (directory > QCOW2_MAX_BITMAP_DIRECTORY_SIZE) return 'Not enough space in the bitmap directory';
+  return undefined;
+}
