@@ -7,8 +7,7 @@
 import type { Diagnostic } from '../source.ts';
 import type { Path } from './source-file.ts';
 import { didYouMean } from './suggest.ts';
-import { spanOfPath } from './source-file.ts';
-import type { Locate } from './zod-issues.ts';
+import { spanAtPath, type Locate } from './zod-issues.ts';
 
 export type AxisValue = string | number | boolean;
 export type Axes = Readonly<Record<string, AxisValue>>;
@@ -83,10 +82,7 @@ export function applies(when: unknown, axes: Axes): boolean {
 export function checkWhen(when: unknown, m: Matrix, at: Path, locate: Locate): Diagnostic[] {
   if (when === null || typeof when !== 'object' || Array.isArray(when)) return [];
   const out: Diagnostic[] = [];
-  const span = (path: Path, key = false) => {
-    const w = locate(path);
-    return spanOfPath(w.src, w.path, key);
-  };
+  const span = (path: Path, key = false) => spanAtPath(locate, path, key);
   for (const [axis, want] of Object.entries(when)) {
     const values = m.axes.get(axis);
     if (!values) {

@@ -10,9 +10,9 @@ import type { ImageSpec, Semantics, Setup } from '../backends/backend.ts';
 import type { Diagnostic } from '../source.ts';
 import { parseIoLine, rangeProblem } from './qemu-io.ts';
 import type { GraphNode } from './schema.ts';
-import { spanOfPath } from './source-file.ts';
+import type { Path } from './source-file.ts';
 import { didYouMean } from './suggest.ts';
-import type { Locate } from './zod-issues.ts';
+import { spanAtPath, type Locate } from './zod-issues.ts';
 
 export type NodeSpec = z.output<typeof GraphNode>;
 
@@ -50,10 +50,7 @@ export function compileGraph(
   locate: Locate,
   diags: Diagnostic[],
 ): CompiledGraph {
-  const at = (path: (string | number)[], key = false) => {
-    const w = locate(path);
-    return spanOfPath(w.src, w.path, key);
-  };
+  const at = (path: Path, key = false) => spanAtPath(locate, path, key);
   const names = Object.keys(graph);
   const sizes = new Map<string, Bytes>();
   const images: ImageSpec[] = [];

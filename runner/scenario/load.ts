@@ -18,7 +18,7 @@ import { makeTracer, traceSteps } from './trace.ts';
 import type { LoadResult, ReadFile, ScenarioCase } from './types.ts';
 import { validateStep } from './validate-step.ts';
 import { yamlDiagnostics } from './yaml-errors.ts';
-import { issueDiagnostics, type Locate } from './zod-issues.ts';
+import { issueDiagnostics, spanAtPath, type Locate } from './zod-issues.ts';
 
 export { isFragmentPath } from './fragments.ts';
 
@@ -88,10 +88,7 @@ function readMatrix(top: Record<string, unknown>, locate: Locate, diags: Diagnos
   return { axes, exclude };
 }
 
-function at(locate: Locate, path: Path, key = false) {
-  const w = locate(path);
-  return spanOfPath(w.src, w.path, key);
-}
+const at = spanAtPath;
 
 function expandCase(m: Merged, axes: Axes, locate: Locate, diags: Diagnostic[]): ScenarioCase[] {
   const before = diags.length;

@@ -10,11 +10,11 @@ import type { Diagnostic, DiagnosticCode, SourceSpan } from '../source.ts';
 import { toBytes } from './graph.ts';
 import { parseIoLine, rangeProblem, splitTarget } from './qemu-io.ts';
 import { sizeArguments } from './qmp-schema.ts';
-import { spanOfPath, type Path } from './source-file.ts';
+import type { Path } from './source-file.ts';
 import { didYouMean } from './suggest.ts';
 import { buildExpect } from './expect-step.ts';
 import type { ExpectedError, Step } from './types.ts';
-import type { Locate } from './zod-issues.ts';
+import { spanAtPath, type Locate } from './zod-issues.ts';
 
 /** What is known to exist at a point of the case. */
 export interface TraceState {
@@ -37,10 +37,7 @@ export interface Tracer {
 }
 
 export function makeTracer(state: TraceState, locate: Locate, diags: Diagnostic[]): Tracer {
-  const span = (path: Path, key = false) => {
-    const w = locate(path);
-    return spanOfPath(w.src, w.path, key);
-  };
+  const span = (path: Path, key = false) => spanAtPath(locate, path, key);
   const report = (code: DiagnosticCode, message: string, path: Path, key = false) => {
     diags.push({ code, message, span: span(path, key) });
   };

@@ -6,17 +6,13 @@ import type { Diagnostic } from '../source.ts';
 import { isKnownCommand } from './qmp-schema.ts';
 import { stepKeys, stepSchemaFor } from './schema.ts';
 import type { Path } from './source-file.ts';
-import { spanOfPath } from './source-file.ts';
 import { closest, didYouMean } from './suggest.ts';
-import { describe, issueDiagnostics, type Locate } from './zod-issues.ts';
+import { describe, issueDiagnostics, spanAtPath, type Locate } from './zod-issues.ts';
 
 const MODIFIERS = ['when', 'expect-error'];
 
 export function validateStep(value: unknown, at: Path, locate: Locate): Diagnostic[] {
-  const span = (path: Path, key = false) => {
-    const w = locate(path);
-    return spanOfPath(w.src, w.path, key);
-  };
+  const span = (path: Path, key = false) => spanAtPath(locate, path, key);
   if (typeof value === 'string' || value === null || typeof value !== 'object' || Array.isArray(value)) {
     if (value === 'restart' || value === 'crash') return [];
     const hint = typeof value === 'string' ? didYouMean(value, ['restart', 'crash']) : '';

@@ -4,13 +4,19 @@
  * the nearest allowed name, in one line.
  */
 import type { z } from 'zod';
-import type { Diagnostic, DiagnosticCode } from '../source.ts';
+import type { Diagnostic, DiagnosticCode, SourceSpan } from '../source.ts';
 import type { Path, SourceFile } from './source-file.ts';
 import { spanOfPath } from './source-file.ts';
 import { didYouMean } from './suggest.ts';
 
 /** Where a path of the validated value is written. */
 export type Locate = (path: Path) => { readonly src: SourceFile; readonly path: Path };
+
+/** The span of a path of the validated value, in the file that wrote it. */
+export function spanAtPath(locate: Locate, path: Path, key = false): SourceSpan {
+  const where = locate(path);
+  return spanOfPath(where.src, where.path, key);
+}
 
 export function issueDiagnostics(
   issues: readonly z.core.$ZodIssue[],
@@ -21,8 +27,7 @@ export function issueDiagnostics(
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (path: Path, code: DiagnosticCode, message: string, key = false) => {
-    const where = locate([...prefix, ...path]);
-    out.push({ code, message, span: spanOfPath(where.src, where.path, key) });
+    out.push({ code, message, span: spanAtPath(locate, [...prefix, ...path], key) });
   };
   for (const issue of issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
