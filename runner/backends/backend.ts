@@ -1,6 +1,6 @@
 /**
  * The one interface between the runner and whatever executes a scenario: the in-process
- * simulator (backends/sim.ts) or a real QEMU (backends/qemu.ts). Everything crosses it in QEMU's
+ * simulator (backends/sim.ts) or a real QEMU (backends/qemu/). Everything crosses it in QEMU's
  * own vocabulary: QMP commands and replies, qemu-io command lines, qemu-img image creation, and
  * observations shaped like query-named-block-nodes' dirty-bitmaps plus exact extents.
  */
@@ -56,8 +56,11 @@ export interface BitmapObservation {
   readonly busy: boolean;
   readonly persistent: boolean;
   readonly inconsistent: boolean;
-  /** x-debug-block-dirty-bitmap-sha256 of the contents. */
-  readonly sha256: string;
+  /**
+   * x-debug-block-dirty-bitmap-sha256 of the contents. Absent where the backend cannot compute
+   * it: QEMU can only hash named bitmaps, so a dirty anonymous (internal) bitmap has none.
+   */
+  readonly sha256?: string;
   /**
    * Dirty extents, granule-aligned and clipped to the bitmap's size. Absent where the backend
    * cannot read them (QEMU cannot export busy or inconsistent bitmaps); `unmodelled` where the

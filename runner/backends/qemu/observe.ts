@@ -77,7 +77,7 @@ async function observeBitmap(qemu: QemuInstance, reader: BitmapReader, node: Nam
   };
   if (info.name === undefined) {
     // An anonymous bitmap cannot be named in any command, so only a clean one is known exactly.
-    return info.count === 0 ? { ...state, sha256: cleanSha256(size, info.granularity), extents: [] } : { ...state, sha256: '' };
+    return info.count === 0 ? { ...state, sha256: cleanSha256(size, info.granularity), extents: [] } : state;
   }
   const digest = await qemu.execute('x-debug-block-dirty-bitmap-sha256', { node: node['node-name'], name: info.name });
   if (isLost(digest)) return digest;
