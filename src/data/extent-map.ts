@@ -64,6 +64,12 @@ export class ExtentMap {
     return out;
   }
 
+  /** [offset, offset + bytes) as runs covering all of it, holes read as zeroes. */
+  read(offset: Bytes, bytes: Bytes): Run[] {
+    const holes = this.holes(offset, bytes).map((h) => ({ ...h, byte: 0 }));
+    return mergeRuns([...this.allocated(offset, bytes), ...holes].sort((a, b) => a.start - b.start));
+  }
+
   /** The unallocated sub-ranges of [offset, offset + bytes). */
   holes(offset: Bytes, bytes: Bytes): Range[] {
     return complement(this.allocated(offset, bytes), offset, offset + bytes);

@@ -3,20 +3,10 @@
  * the dirty bitmaps attached to it. Parents are not stored here; the graph derives them from
  * child edges and BlockBackends, so the two views can never disagree.
  */
+import type { BdrvDirtyBitmap } from '../bitmaps/dirty-bitmap.ts';
 import type { Range, Run } from '../data/extent-map.ts';
 import type { IoResult, Request, RequestFlags } from '../io/request.ts';
 import type { Bytes } from '../size.ts';
-
-/**
- * What the request path needs from a dirty bitmap. The full BdrvDirtyBitmap (src/bitmaps)
- * satisfies it; keeping the node's view this narrow keeps the graph independent of bitmap state.
- */
-export interface BdrvDirtyBitmap {
-  readonly recording: boolean;
-  markDirty(offset: Bytes, bytes: Bytes): void;
-  markUnmodelled(reason: string): void;
-  truncate(size: Bytes): void;
-}
 
 export type DriverName = 'qcow2' | 'raw' | 'file' | 'null-co' | 'copy-on-read' | 'throttle' | 'blkdebug';
 
@@ -29,10 +19,14 @@ export type DetectZeroes = 'off' | 'on' | 'unmap';
 /** A request other than a read: the ones that can dirty (block/io.c:bdrv_co_write_req_finish). */
 export type ModifyRequest = Exclude<Request, { kind: 'read' }>;
 
+/** A resize fails with QEMU's message (block_resize reports it verbatim). */
+export type TruncateResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+
 /** The generic path (block/io.c bdrv_co_preadv_part / bdrv_co_pwritev_part / bdrv_co_pdiscard). */
 export interface IoPath {
   read(node: BlockNode, offset: Bytes, bytes: Bytes, flags: RequestFlags): IoResult<readonly Run[]>;
   modify(node: BlockNode, request: ModifyRequest): IoResult;
+  truncate(node: BlockNode, size: Bytes): TruncateResult;
 }
 
 /** One driver instance, owning the driver's own state (qcow2 image, null-co size, blkdebug rules). */
@@ -45,12 +39,14 @@ export interface Driver {
   clusterSize(node: BlockNode): Bytes | undefined;
   /** The node's image file, if it has one: for query output. */
   filename(node: BlockNode): string | undefined;
+  /** Whether discard reaches the driver at all (block/io.c:bdrv_co_pdiscard returns 0 otherwise). */
+  readonly supportsDiscard: boolean;
   read(io: IoPath, node: BlockNode, offset: Bytes, bytes: Bytes, flags: RequestFlags): IoResult<readonly Run[]>;
   modify(io: IoPath, node: BlockNode, request: ModifyRequest): IoResult;
   /** The ranges of [offset, offset+bytes) this node itself provides (bdrv_is_allocated on it alone). */
   allocated(node: BlockNode, offset: Bytes, bytes: Bytes): readonly Range[];
-  /** Resize to `size` (bdrv_co_truncate); the caller resizes bitmaps. */
-  truncate(io: IoPath, node: BlockNode, size: Bytes): IoResult;
+  /** Resize to `size` (the driver's bdrv_co_truncate); the generic path resizes bitmaps. */
+  truncate(io: IoPath, node: BlockNode, size: Bytes): TruncateResult;
 }
 
 export interface NodeOptions {

@@ -53,6 +53,8 @@ export type Request =
 
 export type WriteRequest = Extract<Request, { kind: 'write' | 'write-compressed' | 'write-zeroes' }>;
 
+export type ModifyKind = Exclude<Request['kind'], 'read'>;
+
 /** Errno values the sim produces, as qemu-io prints them (strerror). */
 export const ERRNO_TEXT = {
   EIO: 'Input/output error',

@@ -1,0 +1,136 @@
+/**
+ * block/qcow2.c: guest data lives in the image's virtual extent map; unallocated ranges read from
+ * the `backing` child (through the generic path, so past the backing file's end reads zeroes).
+ * Every change also writes host clusters or metadata into the `file` child at host offsets the
+ * sim does not model, so the file child's bitmaps are marked unmodelled, not guessed (ref. 2.2).
+ */
+import type { Range, Run } from '../../data/extent-map.ts';
+import { mergeRuns } from '../../data/extent-map.ts';
+import type { Qcow2Image } from '../../image/image.ts';
+import { dirtyUnmodelled } from '../../io/dirtying.ts';
+import { DONE, failed, NO_FLAGS, type IoResult } from '../../io/request.ts';
+import type { Bytes } from '../../size.ts';
+import type { BlockNode, Driver, IoPath, ModifyRequest, TruncateResult } from '../node.ts';
+
+const HOST_UNMODELLED = 'qcow2 host-cluster allocation is not modelled';
+
+export class Qcow2Driver implements Driver {
+  readonly name = 'qcow2';
+  readonly isFilter = false;
+  readonly supportsDiscard = true;
+
+  constructor(readonly image: Qcow2Image) {}
+
+  length(): Bytes {
+    return this.image.size;
+  }
+
+  clusterSize(): Bytes {
+    return this.image.clusterSize;
+  }
+
+  filename(): string {
+    return this.image.filename;
+  }
+
+  read(io: IoPath, node: BlockNode, offset: Bytes, bytes: Bytes): IoResult<readonly Run[]> {
+    const backing = node.child('backing');
+    const runs: Run[] = [...this.image.data.allocated(offset, bytes)];
+    for (const hole of this.image.data.holes(offset, bytes)) {
+      if (backing === undefined) {
+        runs.push({ ...hole, byte: 0 });
+        continue;
+      }
+      // qcow2_co_preadv_task reads the backing file with flags 0.
+      const r = io.read(backing, hole.start, hole.end - hole.start, NO_FLAGS);
+      if (!r.ok) return r;
+      runs.push(...r.value);
+    }
+    return { ok: true, value: mergeRuns(runs.sort((a, b) => a.start - b.start)) };
+  }
+
+  modify(_io: IoPath, node: BlockNode, request: ModifyRequest): IoResult {
+    const result = this.apply(node, request);
+    if (result.changed) {
+      const file = node.child('file');
+      if (file !== undefined) dirtyUnmodelled(file, HOST_UNMODELLED);
+    }
+    return result.io;
+  }
+
+  private apply(node: BlockNode, request: ModifyRequest): { io: IoResult; changed: boolean } {
+    const data = this.image.data;
+    const { offset, bytes } = request;
+    switch (request.kind) {
+      case 'write':
+        data.setRuns(request.data);
+        return { io: DONE, changed: bytes > 0 };
+      case 'write-zeroes':
+        data.set(offset, bytes, 0);
+        return { io: DONE, changed: bytes > 0 };
+      case 'write-compressed':
+        return this.writeCompressed(request.offset, request.bytes, request.data);
+      case 'discard':
+        return { io: DONE, changed: this.discard(node, offset, bytes) };
+    }
+  }
+
+  /**
+   * qcow2_co_pwritev_compressed_part: cluster-aligned, whole clusters except at the image end,
+   * one cluster at a time; a cluster that already has a host offset fails with EIO
+   * (qcow2_alloc_compressed_cluster_offset). The sim cannot tell a zero-flag cluster (which has
+   * no host offset) from a data cluster, so any allocated cluster fails.
+   */
+  private writeCompressed(offset: Bytes, bytes: Bytes, runs: readonly Run[]): { io: IoResult; changed: boolean } {
+    const c = this.image.clusterSize;
+    if (offset % c !== 0 || (bytes % c !== 0 && offset + bytes !== this.image.size)) {
+      return { io: failed('EINVAL'), changed: false };
+    }
+    let changed = false;
+    for (let at = offset; at < offset + bytes; at += c) {
+      const len = Math.min(c, offset + bytes - at);
+      if (this.image.data.allocated(at, len).length > 0) return { io: failed('EIO'), changed };
+      this.image.data.setRuns(runs.filter((r) => r.end > at && r.start < at + len).map((r) => ({
+        start: Math.max(r.start, at),
+        end: Math.min(r.end, at + len),
+        byte: r.byte,
+      })));
+      changed = true;
+    }
+    return { io: DONE, changed };
+  }
+
+  /**
+   * Only whole clusters are discarded (the generic path aligns to the cluster size). With a
+   * backing file a v3 image keeps them as zero clusters so the backing data stays hidden; otherwise
+   * they become unallocated (qcow2-cluster.c:discard_in_l2_slice, full_discard=false).
+   */
+  private discard(node: BlockNode, offset: Bytes, bytes: Bytes): boolean {
+    const c = this.image.clusterSize;
+    const start = Math.ceil(offset / c) * c;
+    const end = offset + bytes === this.image.size ? offset + bytes : Math.floor((offset + bytes) / c) * c;
+    if (end <= start) return false;
+    if (this.image.compat === '1.1' && node.child('backing') !== undefined) this.image.data.set(start, end - start, 0);
+    else this.image.data.clear(start, end - start);
+    return true;
+  }
+
+  allocated(_node: BlockNode, offset: Bytes, bytes: Bytes): readonly Range[] {
+    const ranges: Range[] = [];
+    for (const r of this.image.data.allocated(offset, bytes)) {
+      const last = ranges.at(-1);
+      if (last !== undefined && last.end === r.start) ranges[ranges.length - 1] = { start: last.start, end: r.end };
+      else ranges.push({ start: r.start, end: r.end });
+    }
+    return ranges;
+  }
+
+  truncate(_io: IoPath, node: BlockNode, size: Bytes): TruncateResult {
+    if (size % 512 !== 0) return { ok: false, message: 'The new size must be a multiple of 512' };
+    if (size < this.image.size) this.image.data.truncate(size);
+    this.image.size = size;
+    const file = node.child('file');
+    if (file !== undefined) dirtyUnmodelled(file, HOST_UNMODELLED);
+    return { ok: true };
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * Requests entering through a BlockBackend (block/block-backend.c), as a guest device, qemu-io
+ * or a job's internal backend issues them: blk_check_byte_request refuses a range past the end
+ * with EIO (qemu-io prints "write failed: Input/output error") and a backend without a root
+ * with ENOMEDIUM; then the request enters the generic path at the root node.
+ */
+import type { Run } from '../data/extent-map.ts';
+import type { BlockBackend } from '../graph/backend.ts';
+import type { BlockNode, ModifyRequest } from '../graph/node.ts';
+import type { Machine } from '../machine.ts';
+import { genericPath } from './path.ts';
+import { failed, type IoResult, type RequestFlags } from './request.ts';
+
+export type BlkTarget = BlockBackend | BlockNode;
+
+/** The root to submit to, or why the request is refused before reaching it. */
+function checkRange(target: BlkTarget, offset: number, bytes: number): { root: BlockNode } | ReturnType<typeof failed> {
+  const root = 'owner' in target ? target.root : target;
+  if (root === undefined) return failed('ENOMEDIUM');
+  const len = root.length();
+  if (offset < 0 || bytes < 0 || offset > len || len - offset < bytes) return failed('EIO');
+  return { root };
+}
+
+export function blkRead(machine: Machine, target: BlkTarget, offset: number, bytes: number, flags: RequestFlags): IoResult<readonly Run[]> {
+  const checked = checkRange(target, offset, bytes);
+  return 'root' in checked ? genericPath(machine.semantics).read(checked.root, offset, bytes, flags) : checked;
+}
+
+export function blkModify(machine: Machine, target: BlkTarget, request: ModifyRequest): IoResult {
+  const checked = checkRange(target, request.offset, request.bytes);
+  return 'root' in checked ? genericPath(machine.semantics).modify(checked.root, request) : checked;
+}
