@@ -1,0 +1,18 @@
+/**
+ * Every QMP command the simulator answers, in one table. Command groups live in their own
+ * modules; the transaction command gets every action the groups offer.
+ */
+import type { Machine } from '../../machine.ts';
+import type { CommandTable } from '../dispatcher.ts';
+import { bitmapActions, bitmapCommands } from './bitmap.ts';
+import { queryCommands } from './query.ts';
+import { abortAction, transactionCommand, type ActionTable } from './transaction.ts';
+
+/** The actions `transaction` accepts (7.2 also has backup and snapshot actions, not yet modelled). */
+export const transactionActions: ActionTable<Machine> = { abort: abortAction, ...bitmapActions };
+
+export const qmpCommands: CommandTable<Machine> = {
+  ...bitmapCommands,
+  ...queryCommands,
+  transaction: transactionCommand(transactionActions),
+};
