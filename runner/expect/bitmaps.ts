@@ -87,7 +87,8 @@ function renderActual(b: BitmapObservation, f: Field): string {
     case 'granularity':
       return formatSize(b[f]);
     case 'sha256':
-      return JSON.stringify(b.sha256);
+      // QEMU cannot hash an anonymous bitmap; the backend says so by leaving it out.
+      return b.sha256 === undefined ? `${UNREADABLE} (no digest for this bitmap)` : JSON.stringify(b.sha256);
     default:
       return String(b[f]);
   }
