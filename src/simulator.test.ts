@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { blockdevAdd } from './graph/open.ts';
 import { createImage } from './image/create.ts';
 import { size } from './size.ts';
 import { Simulator } from './simulator.ts';
 
 function withImage(sim: Simulator) {
   expect(createImage(sim.images, { filename: 'a.qcow2', format: 'qcow2', size: size('8M') }).ok).toBe(true);
-  // blockdev-add as a QMP command belongs to qmp/commands/blockdev.ts; open directly until then.
-  const opened = blockdevAdd(sim.machine, { driver: 'qcow2', 'node-name': 'n0', file: { driver: 'file', filename: 'a.qcow2' } });
-  expect(opened.ok).toBe(true);
+  expect(sim.qmp('blockdev-add', { driver: 'qcow2', 'node-name': 'n0', file: { driver: 'file', filename: 'a.qcow2' } })).toEqual({ return: {} });
 }
 
 describe('Simulator', () => {
@@ -27,6 +24,24 @@ describe('Simulator', () => {
     // qcow2 writes host clusters into its file child: the simulator says it does not know where.
     const proto = sim.observe().find((n) => n.nodeName === file)?.bitmaps[0];
     expect(proto?.extents).toEqual({ unmodelled: expect.any(String) });
+  });
+
+  it('writes through a guest device, which query-block lists with the root node bitmaps', () => {
+    const sim = new Simulator();
+    withImage(sim);
+    expect(sim.qmp('device_add', { driver: 'virtio-blk-pci', id: 'vd0', drive: 'n0' })).toEqual({ return: {} });
+    // qdev ids are not BlockBackend names for bitmap commands (reference 2.5)
+    expect(sim.qmp('block-dirty-bitmap-add', { node: 'vd0', name: 'b0' })).toEqual({
+      error: { class: 'GenericError', desc: "Cannot find device='vd0' nor node-name='vd0'" },
+    });
+    sim.qmp('block-dirty-bitmap-add', { node: 'n0', name: 'b0' });
+    expect(sim.io('vd0', 'write -P 0x11 200K 4K')).toEqual({ ok: true });
+    expect(sim.qmp('query-block')).toEqual({
+      return: [expect.objectContaining({
+        qdev: '/machine/peripheral/vd0/virtio-backend',
+        inserted: expect.objectContaining({ 'node-name': 'n0', 'dirty-bitmaps': [expect.objectContaining({ name: 'b0', count: 65536 })] }),
+      })],
+    });
   });
 
   it('answers unknown commands and io targets as QEMU does', () => {

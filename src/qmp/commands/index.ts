@@ -5,6 +5,7 @@
 import type { Machine } from '../../machine.ts';
 import type { CommandTable } from '../dispatcher.ts';
 import { bitmapActions, bitmapCommands } from './bitmap.ts';
+import { blockdevCommands } from './blockdev.ts';
 import { queryCommands } from './query.ts';
 import { abortAction, transactionCommand, type ActionTable } from './transaction.ts';
 
@@ -12,6 +13,7 @@ import { abortAction, transactionCommand, type ActionTable } from './transaction
 export const transactionActions: ActionTable<Machine> = { abort: abortAction, ...bitmapActions };
 
 export const qmpCommands: CommandTable<Machine> = {
+  ...blockdevCommands,
   ...bitmapCommands,
   ...queryCommands,
   transaction: transactionCommand(transactionActions),
