@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { BdrvDirtyBitmap } from '../../bitmaps/dirty-bitmap.ts';
 import { dirtyBitmapsOf, findDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
 import { addNull, addQcow2, addRawFile } from '../../bitmaps/test-machine.ts';
 import type { BlockNode } from '../../graph/node.ts';
@@ -85,8 +86,7 @@ describe.each([
   ['x-debug-block-dirty-bitmap-sha256', { node: 'nope', name: 'b0' }, "Node 'nope' not found"],
   ['x-debug-block-dirty-bitmap-sha256', { node: 'n0', name: 'nope' }, "Dirty bitmap 'nope' not found"],
 ] as const)('%s %j', (command, args, desc) => {
-  it(`fails with "${desc}"`, async () => {
-    const { BdrvDirtyBitmap } = await import('../../bitmaps/dirty-bitmap.ts');
+  it(`fails with "${desc}"`, () => {
     n0.dirtyBitmaps.unshift(BdrvDirtyBitmap.inconsistent('bad', size('8M'), 65536));
     const before = dirtyBitmapsOf(n0).map((b) => [b.name, b.count, b.recording, b.busy]);
     expect(qmp(command, args)).toEqual({ error: { class: 'GenericError', desc } });
@@ -117,8 +117,7 @@ describe('block-dirty-bitmap-add', () => {
     expect([p?.name, p?.persistent, p?.recording, p?.granularity, p?.size]).toEqual(['p', true, false, 2 ** 31, size('8M')]);
   });
 
-  it('refuses the 65536th persistent bitmap of a node', async () => {
-    const { BdrvDirtyBitmap } = await import('../../bitmaps/dirty-bitmap.ts');
+  it('refuses the 65536th persistent bitmap of a node', () => {
     const one = BdrvDirtyBitmap.create('p', size('8M'), 65536, { persistent: true });
     // The check counts persistent bitmaps in memory; the same object repeated is enough for it.
     n0.dirtyBitmaps.push(...Array<typeof one>(65535).fill(one));
@@ -150,8 +149,7 @@ describe('state commands', () => {
     expect(findDirtyBitmap(n0, 'b0')).toBeUndefined();
   });
 
-  it('remove works on an inconsistent bitmap', async () => {
-    const { BdrvDirtyBitmap } = await import('../../bitmaps/dirty-bitmap.ts');
+  it('remove works on an inconsistent bitmap', () => {
     n0.dirtyBitmaps.unshift(BdrvDirtyBitmap.inconsistent('bad', size('8M'), 65536));
     expect(qmp('block-dirty-bitmap-remove', { node: 'n0', name: 'bad' })).toEqual({ return: {} });
     expect(findDirtyBitmap(n0, 'bad')).toBeUndefined();
@@ -198,13 +196,12 @@ describe('block-dirty-bitmap-merge', () => {
 });
 
 describe('x-debug-block-dirty-bitmap-sha256', () => {
-  it('hashes the last level; works on busy and inconsistent bitmaps (reference 1.7 worked example)', async () => {
+  it('hashes the last level; works on busy and inconsistent bitmaps (reference 1.7 worked example)', () => {
     const b = bitmap(n0, 'busy');
     for (const [off, len] of [[0, 4096], [196708, 1], [5242880, 307200]] as const) b.markDirty(off, len);
     expect(qmp('x-debug-block-dirty-bitmap-sha256', { node: 'n0', name: 'busy' })).toEqual({
       return: { sha256: 'a171d0d51ba703ce91fb8e48af7f0b8df3f89ae3b96612d45419628894150d36' },
     });
-    const { BdrvDirtyBitmap } = await import('../../bitmaps/dirty-bitmap.ts');
     n0.dirtyBitmaps.unshift(BdrvDirtyBitmap.inconsistent('bad', size('8M'), 65536));
     expect(qmp('x-debug-block-dirty-bitmap-sha256', { node: 'n0', name: 'bad' })).toEqual({
       return: { sha256: '374708fff7719dd5979ec875d56cd2286f6d3cf7ec317a3b25632aab28ec37bb' },

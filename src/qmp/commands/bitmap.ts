@@ -18,7 +18,7 @@ import type { Machine } from '../../machine.ts';
 import { bool, list, optional, parseArgs, str, strOrStruct, uint32 } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
 import { genericError, ok } from '../reply.ts';
-import { asCommand, defineAction, NOTHING, refuse, type ActionTable, type PrepareResult } from './transaction.ts';
+import { asCommand, defineAction, refuse, undoable, type ActionTable, type PrepareResult } from './transaction.ts';
 
 const nodeAndName = { node: str, name: str };
 
@@ -49,7 +49,7 @@ const add = defineAction(
     }
     const created = createDirtyBitmap(node, granularity, args.name, { persistent, disabled: args.disabled ?? false });
     if ('error' in created) return refuse(created.error);
-    return { commit() {}, abort: () => releaseDirtyBitmap(node, created.bitmap) };
+    return undoable(() => releaseDirtyBitmap(node, created.bitmap));
   },
 );
 
@@ -80,7 +80,7 @@ const clear = defineAction(nodeAndName, (machine: Machine, args): PrepareResult 
   const refusal = found.bitmap.check(BDRV_BITMAP_DEFAULT);
   if (refusal !== undefined) return refuse(refusal);
   const backup = found.bitmap.clear();
-  return { commit() {}, abort: () => found.bitmap.restore(backup) };
+  return undoable(() => found.bitmap.restore(backup));
 });
 
 /** Enable and disable: ALLOW_RO, idempotent, contents untouched; abort restores the old state. */
@@ -94,7 +94,7 @@ function toggle(enable: boolean) {
     const wasEnabled = bitmap.enabled;
     const set = (on: boolean) => (on ? bitmap.enable() : bitmap.disable());
     set(enable);
-    return { commit() {}, abort: () => set(wasEnabled) };
+    return undoable(() => set(wasEnabled));
   });
 }
 
@@ -139,7 +139,7 @@ const merge = defineAction({ node: str, target: str, bitmaps: list(mergeSource) 
   // mergeInto changes nothing when it refuses, so the target needs no restoring here.
   const refusal = mergeInto(target, scratch);
   if (refusal !== undefined) return refuse(refusal);
-  return { commit() {}, abort: () => target.restore(backup) };
+  return undoable(() => target.restore(backup));
 });
 
 function findLocal(node: BlockNode, name: string): { readonly bitmap: BdrvDirtyBitmap } | { readonly error: string } {

@@ -31,8 +31,10 @@ export interface TransactionAction<M> {
 
 export type ActionTable<M> = Readonly<Record<string, TransactionAction<M>>>;
 
-/** Nothing to undo or finish. */
-export const NOTHING: Prepared = { commit() {}, abort() {} };
+/** An action whose prepare did all the work: commit has nothing left to do, abort undoes it. */
+export function undoable(abort: () => void): Prepared {
+  return { commit() {}, abort };
+}
 
 export function refuse(desc: string): { readonly error: QmpError } {
   return genericError(desc);
