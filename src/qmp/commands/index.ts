@@ -6,6 +6,7 @@ import type { Machine } from '../../machine.ts';
 import type { CommandTable } from '../dispatcher.ts';
 import { bitmapActions, bitmapCommands } from './bitmap.ts';
 import { blockdevCommands } from './blockdev.ts';
+import { jobCommands } from './job.ts';
 import { queryCommands } from './query.ts';
 import { abortAction, transactionCommand, type ActionTable } from './transaction.ts';
 
@@ -16,5 +17,6 @@ export const qmpCommands: CommandTable<Machine> = {
   ...blockdevCommands,
   ...bitmapCommands,
   ...queryCommands,
+  ...jobCommands,
   transaction: transactionCommand(transactionActions),
 };

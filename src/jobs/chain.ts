@@ -1,0 +1,108 @@
+/**
+ * Walking and editing backing chains the way the jobs need it (block.c helpers named in each
+ * comment). A chain link is a filter's filtered child or a format node's `backing` child.
+ */
+import { complement, type Range } from '../data/extent-map.ts';
+import type { BlockGraph } from '../graph/graph.ts';
+import type { BlockNode } from '../graph/node.ts';
+import type { Bytes } from '../size.ts';
+
+/** bdrv_filter_or_cow_bs: the next node down the chain. commit_top filters its backing child. */
+export function filterOrCow(node: BlockNode): BlockNode | undefined {
+  return node.driver.isFilter ? (node.filtered() ?? node.child('backing')) : node.child('backing');
+}
+
+/** bdrv_skip_filters. */
+export function skipFilters(node: BlockNode): BlockNode {
+  const below = node.driver.isFilter ? filterOrCow(node) : undefined;
+  return below === undefined ? node : skipFilters(below);
+}
+
+/** bdrv_chain_contains: `node` is `top` or lies below it in the chain. */
+export function chainContains(top: BlockNode, node: BlockNode): boolean {
+  for (let n: BlockNode | undefined = top; n !== undefined; n = filterOrCow(n)) if (n === node) return true;
+  return false;
+}
+
+/** bdrv_find_overlay: the node directly above `base` in `top`'s chain (the last one if base is undefined). */
+export function findOverlay(top: BlockNode, base: BlockNode | undefined): BlockNode | undefined {
+  let n = top;
+  for (let below = filterOrCow(n); below !== base; below = filterOrCow(n)) {
+    if (below === undefined) return undefined;
+    n = below;
+  }
+  return n;
+}
+
+/** bdrv_find_backing_image: a node below `top` whose image file is `filename`. */
+export function findBackingImage(top: BlockNode, filename: string): BlockNode | undefined {
+  for (let n = filterOrCow(top); n !== undefined; n = filterOrCow(n)) {
+    if (!n.driver.isFilter && n.driver.filename(n) === filename) return n;
+  }
+  return undefined;
+}
+
+/** bdrv_find_base: the bottom of the chain. */
+export function findBase(top: BlockNode): BlockNode {
+  const below = filterOrCow(top);
+  return below === undefined ? top : findBase(below);
+}
+
+/**
+ * bdrv_is_allocated_above(top, bottom, include_base=true): the parts of the range some node from
+ * `top` down to `bottom` (both included) provides itself.
+ */
+export function allocatedAbove(top: BlockNode, bottom: BlockNode, offset: Bytes, bytes: Bytes): Range[] {
+  let holes: Range[] = [{ start: offset, end: offset + bytes }];
+  for (let n: BlockNode | undefined = top; n !== undefined && holes.length > 0; n = filterOrCow(n)) {
+    const node = n;
+    if (!node.driver.isFilter) {
+      holes = holes.flatMap((h) => {
+        const inside = Math.min(h.end, node.length());
+        if (inside <= h.start) return [h];
+        return complement(node.driver.allocated(node, h.start, inside - h.start), h.start, h.end);
+      });
+    }
+    if (node === bottom) break;
+  }
+  return complement(holes, offset, offset + bytes);
+}
+
+/**
+ * The run of equal allocation status that starts at `offset`, as bdrv_is_allocated* report it in
+ * `pnum`: whether `offset` is allocated and how many bytes (at most `max`) share that status.
+ */
+export function statusRun(allocated: readonly Range[], offset: Bytes, max: Bytes): { allocated: boolean; bytes: Bytes } {
+  const end = offset + max;
+  const here = allocated.find((r) => r.start <= offset && r.end > offset);
+  if (here !== undefined) return { allocated: true, bytes: Math.min(here.end, end) - offset };
+  const next = allocated.find((r) => r.start > offset);
+  return { allocated: false, bytes: Math.min(next?.start ?? end, end) - offset };
+}
+
+/**
+ * bdrv_replace_node: every parent of `from` (nodes and BlockBackends) points at `to` instead,
+ * except `to` itself (which keeps `from` as its child when inserting a filter).
+ */
+export function replaceNode(graph: BlockGraph, from: BlockNode, to: BlockNode): void {
+  for (const parent of graph.parents(from)) {
+    if (parent.kind === 'backend') parent.backend.root = to;
+    else if (parent.node !== to) parent.node.setChild(parent.role, to);
+  }
+}
+
+/**
+ * A node the chain no longer references is closed unless the monitor owns it (blockdev-add
+ * nodes survive detached, bitmaps intact; reference 4.2). Closing drops the implicit nodes below
+ * it that nothing else uses.
+ */
+export function releaseIfUnused(graph: BlockGraph, node: BlockNode): void {
+  if (!node.monitorOwned && graph.node(node.nodeName) === node && graph.parents(node).length === 0) graph.removeSubtree(node);
+}
+
+/** Remove a job's filter node: its parents get its child back (bdrv_drop_filter). */
+export function dropFilter(graph: BlockGraph, filter: BlockNode): void {
+  const below = filterOrCow(filter);
+  if (below !== undefined) replaceNode(graph, filter, below);
+  graph.removeNode(filter);
+}
