@@ -14,9 +14,4 @@ export class BlockBackend {
     readonly owner: BackendOwner,
     public root: BlockNode | undefined,
   ) {}
-
-  /** How QEMU names this parent in permission and in-use messages. */
-  describe(): string {
-    return this.owner.kind === 'device' ? `device '${this.owner.qdevId}'` : 'an unnamed block device';
-  }
 }

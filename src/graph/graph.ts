@@ -60,12 +60,6 @@ export class BlockGraph {
     return out;
   }
 
-  /** True when `candidate` is `node` or lies below it (a new edge node -> candidate would close a cycle if reversed). */
-  reaches(from: BlockNode, target: BlockNode): boolean {
-    if (from === target) return true;
-    return from.children().some(([, child]) => this.reaches(child, target));
-  }
-
   /** Drop `node` and every implicit node below it that nothing else references any more. */
   removeSubtree(node: BlockNode): void {
     this.removeNode(node);

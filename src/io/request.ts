@@ -51,8 +51,6 @@ export type Request =
     }
   | { readonly kind: 'write-zeroes' | 'discard'; readonly offset: Bytes; readonly bytes: Bytes; readonly flags: RequestFlags };
 
-export type WriteRequest = Extract<Request, { kind: 'write' | 'write-compressed' | 'write-zeroes' }>;
-
 export type ModifyKind = Exclude<Request['kind'], 'read'>;
 
 /** Errno values the sim produces, as qemu-io prints them (strerror). */
