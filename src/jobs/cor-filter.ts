@@ -19,7 +19,8 @@ export class StreamCorDriver extends CopyOnReadDriver {
   override read(io: IoPath, node: BlockNode, offset: Bytes, bytes: Bytes, flags: RequestFlags): IoResult<readonly Run[]> {
     const file = this.child(node);
     const backing = file.child('backing');
-    const copyable = backing === undefined ? [] : allocatedAbove(backing, this.bottom, offset, bytes);
+    // bottom = the filtered node itself (streaming nothing): no layer lies between them.
+    const copyable = backing === undefined || this.bottom === file ? [] : allocatedAbove(backing, this.bottom, offset, bytes);
     const runs: Run[] = [];
     for (let at = offset; at < offset + bytes; ) {
       const run = statusRun(copyable, at, offset + bytes - at);
