@@ -53,24 +53,23 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
 
 type Lookup = (name: string) => BlockNode | undefined;
 
+/** A node named by `key`, which must lie in `chainTop`'s chain. */
+function nodeInChain(lookup: Lookup, name: string, chainTop: BlockNode): BlockNode | string {
+  const found = lookup(name);
+  if (found === undefined) return `Cannot find device='' nor node-name='${name}'`;
+  return chainContains(chainTop, found) ? found : `'${name}' is not in this backing file chain`;
+}
+
 function resolveTop(lookup: Lookup, bs: BlockNode, a: BlockCommitArgs): BlockNode | string {
   if (a['top-node'] !== undefined && a.top !== undefined) return "'top-node' and 'top' are mutually exclusive";
-  if (a['top-node'] !== undefined) {
-    const top = lookup(a['top-node']);
-    if (top === undefined) return `Cannot find device='' nor node-name='${a['top-node']}'`;
-    return chainContains(bs, top) ? top : `'${a['top-node']}' is not in this backing file chain`;
-  }
+  if (a['top-node'] !== undefined) return nodeInChain(lookup, a['top-node'], bs);
   if (a.top === undefined || a.top === bs.driver.filename(bs)) return bs;
   return findBackingImage(bs, a.top) ?? `Top image file ${a.top} not found`;
 }
 
 function resolveBase(lookup: Lookup, top: BlockNode, a: BlockCommitArgs): BlockNode | string {
   if (a['base-node'] !== undefined && a.base !== undefined) return "'base-node' and 'base' are mutually exclusive";
-  if (a['base-node'] !== undefined) {
-    const base = lookup(a['base-node']);
-    if (base === undefined) return `Cannot find device='' nor node-name='${a['base-node']}'`;
-    return chainContains(top, base) ? base : `'${a['base-node']}' is not in this backing file chain`;
-  }
+  if (a['base-node'] !== undefined) return nodeInChain(lookup, a['base-node'], top);
   if (a.base !== undefined) return findBackingImage(top, a.base) ?? `Can't find '${a.base}' in the backing chain`;
   return findBase(top);
 }

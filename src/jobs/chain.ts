@@ -4,7 +4,8 @@
  */
 import { complement, type Range } from '../data/extent-map.ts';
 import type { BlockGraph } from '../graph/graph.ts';
-import type { BlockNode } from '../graph/node.ts';
+import { BlockNode, type ChildRole, type Driver } from '../graph/node.ts';
+import type { Machine } from '../machine.ts';
 import type { Bytes } from '../size.ts';
 
 /** bdrv_filter_or_cow_bs: the next node down the chain. commit_top filters its backing child. */
@@ -98,6 +99,24 @@ export function replaceNode(graph: BlockGraph, from: BlockNode, to: BlockNode): 
  */
 export function releaseIfUnused(graph: BlockGraph, node: BlockNode): void {
   if (!node.monitorOwned && graph.node(node.nodeName) === node && graph.parents(node).length === 0) graph.removeSubtree(node);
+}
+
+/**
+ * bdrv_insert_node / bdrv_append: a job's filter node above `node`, taking over all its parents.
+ * Unnamed unless the user gave filter-node-name (then it is not implicit and shows as such).
+ */
+export function insertFilter(machine: Machine, driver: Driver, role: ChildRole, node: BlockNode, nodeName: string | undefined): BlockNode {
+  const filter = new BlockNode(driver, {
+    nodeName: nodeName ?? machine.nextImplicitNodeName(),
+    implicit: nodeName === undefined,
+    readOnly: false,
+    discard: 'ignore',
+    detectZeroes: 'off',
+  });
+  filter.setChild(role, node);
+  machine.graph.addNode(filter);
+  replaceNode(machine.graph, node, filter);
+  return filter;
 }
 
 /** Remove a job's filter node: its parents get its child back (bdrv_drop_filter). */

@@ -9,14 +9,14 @@
  * At prepare the overlay above top gets base as backing (bdrv_drop_intermediate); top and the
  * intermediates leave the chain. Abort only removes the filter: what reached base stays.
  */
-import { BlockNode, type DriverName } from '../graph/node.ts';
+import type { BlockNode, DriverName } from '../graph/node.ts';
 import type { BlockBackend } from '../graph/backend.ts';
 import { PassThroughDriver } from '../graph/drivers/passthrough.ts';
 import { blkModify, blkRead } from '../io/blk.ts';
 import { genericPath } from '../io/path.ts';
 import { NO_FLAGS, type Errno } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
-import { allocatedAbove, dropFilter, filterOrCow, findOverlay, releaseIfUnused, replaceNode, statusRun } from './chain.ts';
+import { allocatedAbove, dropFilter, filterOrCow, findOverlay, insertFilter, releaseIfUnused, replaceNode, statusRun } from './chain.ts';
 import type { Job, JobDriver, StepOutcome } from './job.ts';
 
 const COMMIT_BUFFER_SIZE = 512 * 1024;
@@ -39,16 +39,7 @@ export interface CommitPlan {
 
 export function commitDriver(machine: Machine, plan: CommitPlan, jobId: string): JobDriver {
   const { graph } = machine;
-  const filter = new BlockNode(new CommitTopDriver(), {
-    nodeName: plan.filterNodeName ?? machine.nextImplicitNodeName(),
-    implicit: plan.filterNodeName === undefined,
-    readOnly: false,
-    discard: 'ignore',
-    detectZeroes: 'off',
-  });
-  filter.setChild('backing', plan.top);
-  graph.addNode(filter);
-  replaceNode(graph, plan.top, filter);
+  const filter = insertFilter(machine, new CommitTopDriver(), 'backing', plan.top, plan.filterNodeName);
   // commit_start reopens a read-only base read-write; commit_clean reopens it read-only.
   const baseWasReadOnly = plan.base.readOnly;
   plan.base.readOnly = false;

@@ -8,12 +8,12 @@
  * itself and its WRITE_UNCHANGED writes skip top's bitmaps (only top's protocol node is dirtied,
  * reference 2.4); a run top already has (guest writes included) is skipped, so newer data wins.
  */
-import { BlockNode } from '../graph/node.ts';
+import type { BlockNode } from '../graph/node.ts';
 import type { BlockBackend } from '../graph/backend.ts';
 import { blkRead } from '../io/blk.ts';
 import { flags, type Errno } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
-import { allocatedAbove, dropFilter, filterOrCow, releaseIfUnused, replaceNode, skipFilters, statusRun } from './chain.ts';
+import { allocatedAbove, dropFilter, filterOrCow, insertFilter, releaseIfUnused, skipFilters, statusRun } from './chain.ts';
 import { StreamCorDriver } from './cor-filter.ts';
 import type { Job, JobDriver, StepOutcome } from './job.ts';
 
@@ -29,23 +29,13 @@ export interface StreamPlan {
   readonly filterNodeName: string | undefined;
 }
 
-/** Insert the filter above top and return the job's callbacks; a bad filter name is an error. */
+/** Insert the filter above top (the name was checked) and return the job's callbacks. */
 export function streamDriver(machine: Machine, plan: StreamPlan, jobId: string): JobDriver {
-  const { graph } = machine;
-  const filter = new BlockNode(new StreamCorDriver(plan.baseOverlay), {
-    nodeName: plan.filterNodeName ?? machine.nextImplicitNodeName(),
-    implicit: plan.filterNodeName === undefined,
-    readOnly: false,
-    discard: 'ignore',
-    detectZeroes: 'off',
-  });
-  filter.setChild('file', plan.top);
-  graph.addNode(filter);
-  replaceNode(graph, plan.top, filter);
+  const filter = insertFilter(machine, new StreamCorDriver(plan.baseOverlay), 'file', plan.top, plan.filterNodeName);
   // stream_start reopens a read-only top read-write for the job; stream_clean undoes it.
   const wasReadOnly = plan.top.readOnly;
   plan.top.readOnly = false;
-  const blk = graph.attachBackend({ kind: 'internal', user: jobId }, filter);
+  const blk = machine.graph.attachBackend({ kind: 'internal', user: jobId }, filter);
   return new StreamRun(machine, plan, filter, blk, wasReadOnly);
 }
 
