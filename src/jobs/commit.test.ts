@@ -34,6 +34,19 @@ describe('block-commit, intermediate (reference 4.3)', () => {
     expect(qemuIo(m, node(m, 'top'), 'read -P 0xcc 1M 512K')).toEqual({ ok: true });
   });
 
+  it('an implicitly opened top leaves the graph with its bitmaps; the monitor-owned base stays', () => {
+    const m = chain();
+    // top2 over an implicit copy of the header chain: top.qcow2 <- mid.qcow2 <- base.qcow2.
+    qmp(m, 'blockdev-add', { driver: 'qcow2', 'node-name': 'top2', file: { driver: 'file', filename: 'top.qcow2' } });
+    const mid2 = node(m, 'top2').child('backing');
+    const base2 = mid2?.child('backing');
+    qmp(m, 'block-commit', { 'job-id': 'c', device: 'top2', 'top-node': mid2?.nodeName, 'base-node': base2?.nodeName });
+    advanceJob(m, 'c', 'settle');
+    expect(node(m, 'top2').child('backing')).toBe(base2);
+    expect(m.graph.node(mid2?.nodeName ?? '')).toBeUndefined();
+    expect(m.graph.node(base2?.nodeName ?? '')).toBe(base2);
+  });
+
   it('a disabled base bitmap is left alone (the libvirt pattern)', () => {
     const m = chain();
     const b = bitmaps(m, 'base');

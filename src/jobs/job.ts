@@ -155,6 +155,15 @@ export class Job {
     return OK;
   }
 
+  /** block_job_set_speed: the verb first, then the value. The sim has no clock, so speed is only reported. */
+  setSpeed(speed: number): VerbResult {
+    const refused = this.verb('set-speed');
+    if (refused !== OK) return refused;
+    if (speed < 0) return refuse("Parameter 'speed' expects a non-negative value");
+    this.speed = speed;
+    return OK;
+  }
+
   /** job-complete: stream and commit never become ready, so the verb table refuses it. */
   complete(): VerbResult {
     return this.verb('complete');

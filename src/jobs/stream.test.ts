@@ -157,6 +157,20 @@ describe('block-stream (reference 4.2)', () => {
     expect(takeEvents(m).slice(0, 3)).toEqual(['paused', 'running', 'aborting']);
   });
 
+  it('a read-only top is streamed read-write and reopened read-only afterwards', () => {
+    const m = chain();
+    node(m, 'mid').readOnly = true;
+    qmp(m, 'block-stream', { 'job-id': 's', device: 'mid' });
+    expect(node(m, 'mid').readOnly).toBe(false);
+    advanceJob(m, 's', 'settle');
+    expect([node(m, 'mid').readOnly, node(m, 'mid').child('backing')]).toEqual([true, undefined]);
+    expect(imageData(m, 'mid.qcow2')).toEqual([
+      { start: 0, end: M(1), byte: 0xaa },
+      { start: M(1), end: M(1.5), byte: 0xcc },
+      { start: M(2), end: M(3), byte: 0xbb },
+    ]);
+  });
+
   it('implicitly opened intermediates are closed with their bitmaps', () => {
     const m = chain();
     const add = qmp(m, 'query-named-block-nodes');

@@ -14,6 +14,7 @@ describe('job commands: unknown jobs (probed on 7.2.22)', () => {
     ['block-job-complete', { device: 'nope' }],
     ['block-job-finalize', { id: 'nope' }],
     ['block-job-dismiss', { id: 'nope' }],
+    ['block-job-set-speed', { device: 'nope', speed: 1 }],
   ])('%s: DeviceNotActive', (command, args) => {
     expect(qmp(m, command, args)).toEqual({ error: { class: 'DeviceNotActive', desc: "Block job 'nope' not found" } });
   });
@@ -39,6 +40,9 @@ describe('query-jobs and query-block-jobs', () => {
       ],
     });
     expect(qmp(m, 'query-block-jobs')).toMatchObject({ return: [{ device: 'b', speed: 0 }, { device: 'a', speed: 1024 }] });
+    expect(qmp(m, 'block-job-set-speed', { device: 'a', speed: -1 })).toEqual({ error: { class: 'GenericError', desc: "Parameter 'speed' expects a non-negative value" } });
+    expect(qmp(m, 'block-job-set-speed', { device: 'a', speed: 4096 })).toEqual({ return: {} });
+    expect(qmp(m, 'query-block-jobs')).toMatchObject({ return: [{ device: 'b' }, { device: 'a', speed: 4096 }] });
     expect(advanceJob(m, 'b', { until: 'null' })).toEqual({ ok: true, chunks: 1, status: 'null' });
     expect(advanceJob(m, 'a', { until: 'null' })).toEqual({ ok: true, chunks: 8, status: 'null' });
     expect(advanceJob(m, 'a', 'settle')).toEqual({ ok: false, desc: "Job 'a' not found" });

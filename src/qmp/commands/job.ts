@@ -136,6 +136,7 @@ export const jobCommands: CommandTable<Machine> = {
   'block-job-resume': blockJobVerb('device', {}, (j) => j.resume()),
   'block-job-cancel': blockJobVerb('device', { force: optional(bool) }, blockJobCancel),
   'block-job-complete': blockJobVerb('device', {}, (j) => j.complete()),
+  'block-job-set-speed': blockJobVerb('device', { speed: int64 }, (j, a) => j.setSpeed(a['speed'] as number)),
   'block-job-finalize': blockJobVerb('id', {}, (j) => j.finalize()),
   'block-job-dismiss': blockJobVerb('id', {}, (j) => j.dismiss()),
   'query-jobs': noArgs((m) => jobsOf(m).map(jobInfo)),
