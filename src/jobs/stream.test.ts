@@ -186,6 +186,48 @@ describe('block-stream (reference 4.2)', () => {
   });
 });
 
+describe('block-stream read errors (on-error)', () => {
+  /** top's backing becomes a blkdebug filter over mid failing the first read of mid's data at 1M. */
+  function failingChain() {
+    const m = chain();
+    qmp(m, 'blockdev-add', { driver: 'blkdebug', 'node-name': 'dbg', image: 'mid', 'inject-error': [{ event: 'read_aio', sector: 2048, once: true }] });
+    node(m, 'top').setChild('backing', node(m, 'dbg'));
+    return m;
+  }
+  const failed = (offset: number) => ({
+    event: 'BLOCK_JOB_COMPLETED',
+    data: { type: 'stream', device: 's', len: M(4), offset, speed: 0, error: 'Input/output error' },
+  });
+
+  it('report: BLOCK_JOB_ERROR, then the job fails and top keeps its backing', () => {
+    const m = failingChain();
+    qmp(m, 'block-stream', { 'job-id': 's', device: 'top' });
+    advanceJob(m, 's', 'settle');
+    expect(takeEvents(m).slice(2)).toEqual([
+      { event: 'BLOCK_JOB_ERROR', data: { device: 's', operation: 'read', action: 'report' } },
+      'aborting',
+      failed(M(1)),
+      'concluded',
+      'null',
+    ]);
+    expect(node(m, 'top').child('backing')).toBe(node(m, 'dbg'));
+  });
+
+  it('ignore: the stream goes on to the end but still fails, keeping the backing', () => {
+    const m = failingChain();
+    qmp(m, 'block-stream', { 'job-id': 's', device: 'top', 'on-error': 'ignore' });
+    advanceJob(m, 's', 'settle');
+    const events = takeEvents(m);
+    expect(events[2]).toEqual({ event: 'BLOCK_JOB_ERROR', data: { device: 's', operation: 'read', action: 'ignore' } });
+    expect(events.slice(3)).toEqual(['aborting', failed(M(4)), 'concluded', 'null']);
+    expect(imageData(m, 'top.qcow2')).toEqual([
+      { start: 0, end: M(1), byte: 0xaa },
+      { start: M(2), end: M(3), byte: 0xbb },
+    ]);
+    expect(node(m, 'top').child('backing')).toBe(node(m, 'dbg'));
+  });
+});
+
 describe('block-stream argument errors (probed on 7.2.22)', () => {
   const cases: [Record<string, unknown>, string][] = [
     [{ device: 'nope' }, "Cannot find device='nope' nor node-name='nope'"],
