@@ -1,7 +1,9 @@
 /**
  * Moving jobs forward: the only way a job makes progress (see job.ts). A scenario runs a job by
  * a number of chunks, until it reaches a status, or until it needs nothing more, and can put a
- * guest write between two chunks.
+ * guest write between two chunks. `until` is checked between chunks: a status the job passes
+ * through inside one chunk (waiting, and pending under auto-finalize) is not a stopping point;
+ * the job then runs on until it settles.
  */
 import type { Machine } from '../machine.ts';
 import { findJob } from './registry.ts';

@@ -3,12 +3,13 @@
  *
  * Determinism: nothing happens on its own. A start command leaves the job `running` (the events
  * created, running are emitted at once, as QEMU's job_start does) having copied nothing; each call
- * to `runChunk` runs one iteration of the job's loop (one pause point to the next: up to 512 KiB
+ * to `runChunk` (advance.ts: advanceJob is the public entry) runs one iteration of the job's loop (one pause point to the next: up to 512 KiB
  * for stream and commit). When the loop ends, completion runs in the same call: waiting, pending,
  * then (auto-finalize) prepare/commit or abort, the COMPLETED or CANCELLED event, concluded and
  * (auto-dismiss) null. User commands (pause, resume, cancel, finalize, dismiss) take effect at once:
  * a cancelled running job leaves its loop without copying more, as QEMU's does at its next pause
- * point, so `…, aborting, concluded, null` follows the cancel command directly.
+ * point, so `…, aborting, concluded, null` follows the cancel command directly. `speed` is
+ * reported but never delays anything: there is no clock.
  */
 import type { BlockNode } from '../graph/node.ts';
 import type { Errno } from '../io/request.ts';
