@@ -30,11 +30,20 @@ const NULL_CO_DEFAULT_SIZE = 2 ** 30;
 
 /** blockdev-add: open the tree, then add it to the graph with the root owned by the monitor. */
 export function blockdevAdd(machine: Machine, options: Readonly<Record<string, unknown>>): OpenResult {
+  const r = openTree(machine, options);
+  if (r.ok) r.node.monitorOwned = true;
+  return r;
+}
+
+/**
+ * bdrv_open without the monitor's reference: the tree joins the graph, and its root lives only
+ * as long as something uses it (blockdev-snapshot-sync's overlay).
+ */
+export function openTree(machine: Machine, options: Readonly<Record<string, unknown>>): OpenResult {
   const opener = new Opener(machine);
   const r = opener.open(options, TOP);
   if (!r.ok) return r;
   for (const node of opener.pending) machine.graph.addNode(node);
-  r.node.monitorOwned = true;
   return r;
 }
 

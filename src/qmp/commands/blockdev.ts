@@ -5,6 +5,7 @@
  */
 import { blockdevAdd } from '../../graph/open.ts';
 import type { BlockNode } from '../../graph/node.ts';
+import { backingBlocker } from '../../graph/op-blockers.ts';
 import { genericPath } from '../../io/path.ts';
 import type { Machine } from '../../machine.ts';
 import { int64, optional, parseArgs, str } from '../args.ts';
@@ -30,9 +31,8 @@ function blockdevDel(machine: Machine, args: Readonly<Record<string, unknown>>):
   if (node === undefined) return genericError(`Failed to find node with node-name='${name}'`);
   const parents = machine.graph.parents(node);
   if (parents.some((p) => p.kind === 'backend')) return genericError(`Node ${name} is in use`);
-  // bdrv_set_backing_hd puts an op blocker on the backing node naming its overlay.
-  const overlay = parents.find((p) => p.kind === 'node' && p.role === 'backing');
-  if (overlay?.kind === 'node') return genericError(`Node '${name}' is busy: node is used as backing hd of '${overlay.node.nodeName}'`);
+  const blocked = backingBlocker(machine.graph, node);
+  if (blocked !== undefined) return genericError(blocked);
   if (!node.monitorOwned) return genericError(`Node ${name} is not owned by the monitor`);
   if (parents.length > 0) return genericError(`Block device ${name} is in use`);
   node.monitorOwned = false;

@@ -8,15 +8,17 @@ import { bitmapActions, bitmapCommands } from './bitmap.ts';
 import { blockdevCommands } from './blockdev.ts';
 import { jobCommands } from './job.ts';
 import { queryCommands } from './query.ts';
+import { snapshotActions, snapshotCommands } from './snapshot.ts';
 import { abortAction, transactionCommand, type ActionTable } from './transaction.ts';
 
-/** The actions `transaction` accepts (7.2 also has backup and snapshot actions, not yet modelled). */
-export const transactionActions: ActionTable<Machine> = { abort: abortAction, ...bitmapActions };
+/** The actions `transaction` accepts (7.2 also has backup and internal-snapshot actions, not yet modelled). */
+export const transactionActions: ActionTable<Machine> = { abort: abortAction, ...bitmapActions, ...snapshotActions };
 
 export const qmpCommands: CommandTable<Machine> = {
   ...blockdevCommands,
   ...bitmapCommands,
   ...queryCommands,
   ...jobCommands,
+  ...snapshotCommands,
   transaction: transactionCommand(transactionActions),
 };
