@@ -60,7 +60,7 @@ class Model {
   }
 }
 
-interface Geometry { size: number; gran: number; anchors: number[] }
+interface Geometry { readonly size: number; readonly gran: number; readonly anchors: readonly number[] }
 
 const TiB = 2 ** 40;
 const geometry: fc.Arbitrary<Geometry> = fc.oneof(
@@ -77,7 +77,8 @@ const geometry: fc.Arbitrary<Geometry> = fc.oneof(
 );
 
 type Op =
-  | { kind: 'set' | 'reset'; a: number; delta: number; len: number }
+  | { kind: 'set'; a: number; delta: number; len: number }
+  | { kind: 'reset'; a: number; delta: number; len: number }
   | { kind: 'clear' }
   | { kind: 'truncate'; a: number; delta: number }
   | { kind: 'merge'; shift: number; writes: { a: number; delta: number; len: number }[] };
