@@ -20,6 +20,8 @@ export interface ImageSpec {
   readonly backing?: { readonly filename: string; readonly format: 'qcow2' | 'raw' };
   /** qcow2 only; QEMU's default is 64K. */
   readonly clusterSize?: Bytes;
+  /** qcow2 only: `-o compat=`, 0.10 (version 2) or 1.1 (version 3, QEMU's default). */
+  readonly compat?: '0.10' | '1.1';
   /** qemu-io command lines run on the closed image, in order (e.g. "write -P 0xaa 0 128K"). */
   readonly data: readonly string[];
 }

@@ -40,6 +40,11 @@ function children(n: NodeSpec): { key: 'backing' | 'file' | 'image'; name: strin
   return out;
 }
 
+/** YAML reads an unquoted 0.10 as the number 0.1; either spelling means qemu-img's "0.10". */
+function compatOf(v: NonNullable<NodeSpec['compat']>): '0.10' | '1.1' {
+  return v === 0.1 || v === '0.10' ? '0.10' : '1.1';
+}
+
 const isFormat = (n: NodeSpec) => n.driver === 'qcow2' || n.driver === 'raw';
 const fileNodeName = (name: string, n: NodeSpec) => n.file ?? `${name}-file`;
 
@@ -101,7 +106,11 @@ export function compileGraph(
   };
 
   const emit = (name: string, n: NodeSpec, size: Bytes) => {
-    const args: Record<string, unknown> = { driver: n.driver, 'node-name': name };
+    // The implied file node is not given `discard`: inline under a format it defaults to unmap.
+    const args: Record<string, unknown> = { driver: n.driver, 'node-name': name, ...(n.discard === undefined ? {} : { discard: n.discard }) };
+    if (n.compat !== undefined && n.driver !== 'qcow2') {
+      diags.push({ code: 'invalid', message: `compat is a qcow2 option; node '${name}' is ${n.driver}`, span: at(['graph', name, 'compat'], true) });
+    }
     if (isFormat(n)) {
       const filename = `${name}.${n.driver === 'qcow2' ? 'qcow2' : 'img'}`;
       const backing = n.backing === undefined ? undefined : graph[n.backing];
@@ -114,6 +123,7 @@ export function compileGraph(
           ? { backing: { filename: `${n.backing}.${backing.driver === 'qcow2' ? 'qcow2' : 'img'}`, format: backing.driver === 'qcow2' ? 'qcow2' as const : 'raw' as const } }
           : {}),
         ...(n['cluster-size'] === undefined ? {} : { clusterSize: toBytes(n['cluster-size']) }),
+        ...(n.compat === undefined ? {} : { compat: compatOf(n.compat) }),
       };
       images.push(image);
       const fileName = fileNodeName(name, n);

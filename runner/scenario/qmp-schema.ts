@@ -51,15 +51,32 @@ const bitmapActions = {
   'block-dirty-bitmap-merge': BitmapMerge,
 } as const;
 
+/** External snapshots (blockdev.c:external_snapshot_prepare), also transaction actions. */
+const snapshotActions = {
+  'blockdev-snapshot': z.strictObject({
+    node: z.string().meta({ description: 'The active node; every parent of it moves to the overlay' }),
+    overlay: z.string().meta({ description: 'An existing node with no backing and no users; it takes `node` as backing' }),
+  }),
+  'blockdev-snapshot-sync': z.strictObject({
+    device: z.string().optional().meta({ description: 'BlockBackend name (not a qdev id)' }),
+    'node-name': z.string().optional(),
+    'snapshot-file': z.string().meta({ description: 'The overlay image, created over the active image unless mode is existing' }),
+    'snapshot-node-name': z.string().optional().meta({ description: 'Required with node-name; otherwise the overlay is #blockNNN' }),
+    format: z.string().optional().meta({ description: 'Overlay format, default qcow2' }),
+    mode: z.enum(['existing', 'absolute-paths']).optional(),
+  }),
+} as const;
+
 const TransactionAction = z.union([
-  ...Object.entries(bitmapActions).map(([type, data]) => z.strictObject({ type: z.literal(type), data })),
+  ...Object.entries({ ...bitmapActions, ...snapshotActions }).map(([type, data]) => z.strictObject({ type: z.literal(type), data })),
   z
     .looseObject({ type: z.string(), data: z.looseObject({}) })
-    .meta({ description: 'Any other action, e.g. blockdev-backup, blockdev-snapshot-sync, abort' }),
+    .meta({ description: 'Any other action, e.g. blockdev-backup, abort' }),
 ]);
 
 export const knownCommands = {
   ...bitmapActions,
+  ...snapshotActions,
   'x-debug-block-dirty-bitmap-sha256': BitmapRef,
   'blockdev-add': z
     .looseObject({

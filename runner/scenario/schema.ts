@@ -104,6 +104,15 @@ export function stepSchemaFor(key: string): z.ZodType {
 
 export const Step = z.union([Lifecycle, ...Object.values(builtinSteps), ...Object.values(qmpSteps), AnyQmpStep]);
 
+/**
+ * A whole-value `${axis}` where a closed set of values is expected: the raw file (what editors
+ * check) holds the reference; the loader checks the axis and validates the interpolated value.
+ */
+const AxisRef = z
+  .string()
+  .regex(/^\$\{[^}]+\}$/)
+  .meta(desc('A matrix axis whose values are the option values, e.g. "${discard}"'));
+
 export const GraphNode = z
   .strictObject({
     driver: z
@@ -114,6 +123,14 @@ export const GraphNode = z
     file: z.string().optional().meta(desc('Filters: the child node. qcow2/raw: name of the file node (default <node>-file)')),
     image: z.string().optional().meta(desc('blkdebug: the child node')),
     'cluster-size': Size.optional(),
+    compat: z
+      .union([z.enum(['0.10', '1.1']), z.literal(0.1), z.literal(1.1), AxisRef])
+      .optional()
+      .meta(desc('qcow2 only: the image version as qemu-img -o compat= spells it, 0.10 (v2) or 1.1 (v3, the default)')),
+    discard: z
+      .union([z.enum(['ignore', 'unmap']), AxisRef])
+      .optional()
+      .meta(desc("The node's blockdev-add discard option (default ignore). The implied file node of qcow2/raw keeps QEMU's inherited default, unmap")),
     'throttle-group': z.string().optional(),
     'inject-error': z.array(z.looseObject({})).optional().meta(desc('blkdebug error rules, as QEMU spells them')),
     data: z.array(z.string()).optional().meta(desc('qemu-io lines run on the image before QEMU starts')),

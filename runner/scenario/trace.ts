@@ -156,17 +156,20 @@ function qmpEffects(command: string, args: Record<string, unknown>, at: Path, t:
       });
       return;
     }
-    case 'blockdev-add': {
-      const name = args['node-name'];
-      for (const child of ['file', 'backing', 'image'] as const) {
-        if (typeof args[child] === 'string') t.node(args[child], [...at, child]);
-      }
-      if (typeof name !== 'string') return;
-      if (state.nodes.has(name)) t.report('duplicate-name', `node name '${name}' is already in use`, [...at, 'node-name']);
-      const child = typeof args['file'] === 'string' ? state.nodes.get(args['file']) : undefined;
-      const size = typeof args['size'] === 'number' ? args['size'] : child;
-      state.nodes.set(name, size);
-      state.everNodes.add(name);
+    case 'blockdev-add':
+      blockdevAddEffects(args, at, t);
+      return;
+    case 'blockdev-snapshot':
+      t.node(args['node'], [...at, 'node']);
+      t.node(args['overlay'], [...at, 'overlay']);
+      return;
+    case 'blockdev-snapshot-sync': {
+      const old = args['node-name'];
+      const overlay = args['snapshot-node-name'];
+      if (!t.node(old, [...at, 'node-name']) || typeof overlay !== 'string') return;
+      if (state.nodes.has(overlay)) t.report('duplicate-name', `node name '${overlay}' is already in use`, [...at, 'snapshot-node-name']);
+      state.nodes.set(overlay, typeof old === 'string' ? state.nodes.get(old) : undefined);
+      state.everNodes.add(overlay);
       return;
     }
     case 'blockdev-del':
@@ -190,6 +193,34 @@ function qmpEffects(command: string, args: Record<string, unknown>, at: Path, t:
       return;
   }
   jobEffects(command, args, at, t);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A blockdev-add tree, children first as QEMU opens them: references must name existing nodes,
+ * and every `node-name`, the root's and those of inline children (`file: {node-name: x, ...}`),
+ * becomes a node later steps may use.
+ */
+function blockdevAddEffects(def: Record<string, unknown>, at: Path, t: Tracer): Bytes | undefined {
+  const { state } = t;
+  let childSize: Bytes | undefined;
+  for (const role of ['file', 'backing', 'image'] as const) {
+    const child = def[role];
+    if (typeof child === 'string') {
+      if (t.node(child, [...at, role]) && role !== 'backing') childSize ??= state.nodes.get(child);
+    } else if (isRecord(child)) {
+      const size = blockdevAddEffects(child, [...at, role], t);
+      if (role !== 'backing') childSize ??= size;
+    }
+  }
+  const size = typeof def['size'] === 'number' ? def['size'] : childSize;
+  const name = def['node-name'];
+  if (typeof name !== 'string') return size;
+  if (state.nodes.has(name)) t.report('duplicate-name', `node name '${name}' is already in use`, [...at, 'node-name']);
+  state.nodes.set(name, size);
+  state.everNodes.add(name);
+  return size;
 }
 
 /** Job ids: created by any command with `job-id`, referred to by job-* (id) and block-job-* (device). */

@@ -7,12 +7,21 @@ import type { ImageSpec } from '../backend.ts';
 import { ioReply } from './qemu-io-output.ts';
 import { runTool } from './tool.ts';
 
-async function createImage(dir: string, image: ImageSpec): Promise<string | undefined> {
+/** `qemu-img create` arguments for one image (run in the session directory). */
+export function createArgs(image: ImageSpec): string[] {
   const args = ['create', '-q', '-f', image.format];
   if (image.backing !== undefined) args.push('-b', image.backing.filename, '-F', image.backing.format);
-  if (image.clusterSize !== undefined) args.push('-o', `cluster_size=${image.clusterSize}`);
+  const options = [
+    ...(image.clusterSize === undefined ? [] : [`cluster_size=${image.clusterSize}`]),
+    ...(image.compat === undefined ? [] : [`compat=${image.compat}`]),
+  ];
+  if (options.length > 0) args.push('-o', options.join(','));
   args.push(image.filename, String(image.size));
-  const created = await runTool('qemu-img', args, dir);
+  return args;
+}
+
+async function createImage(dir: string, image: ImageSpec): Promise<string | undefined> {
+  const created = await runTool('qemu-img', createArgs(image), dir);
   if (!created.ok) return created.message;
   if (image.data.length === 0) return undefined;
   const io = await runTool('qemu-io', ['-f', image.format, ...image.data.flatMap((line) => ['-c', line]), image.filename], dir);
