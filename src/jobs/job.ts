@@ -17,14 +17,17 @@ import { ERRNO_TEXT } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
 import { canTransition, verbError, type JobStatus, type JobVerb } from './status.ts';
 
-export type JobType = 'stream' | 'commit';
+export type JobType = 'stream' | 'commit' | 'mirror';
 
 /** qapi BlockdevOnError. */
 export type OnError = 'report' | 'ignore' | 'enospc' | 'stop';
 export type ErrorAction = 'report' | 'ignore' | 'stop';
 
-/** What one iteration of the run loop ended with. */
-export type StepOutcome = 'more' | 'done' | { readonly failed: Errno };
+/**
+ * What one iteration of the run loop ended with. `synced`: nothing left to copy for now (a
+ * mirror's bitmap is clean): the job becomes ready the first time, then idles until told more.
+ */
+export type StepOutcome = 'more' | 'synced' | 'done' | { readonly failed: Errno };
 
 /** The job type's callbacks (JobDriver .run split into iterations, .prepare, .abort, .clean). */
 export interface JobDriver {
@@ -32,6 +35,13 @@ export interface JobDriver {
   /** The nodes the job holds op blockers on (block_job_add_bdrv) while it has not concluded. */
   nodes(): readonly BlockNode[];
   step(job: Job): StepOutcome;
+  /** .complete (mirror_complete): job-complete in ready or standby; the loop ends once synced. */
+  complete?(): void;
+  /**
+   * .cancel (mirror_cancel): whether this cancel is a hard one. Without the callback every
+   * cancel is (job_cancel_async); a soft one lets the loop finish as a success.
+   */
+  cancel?(force: boolean): boolean;
   /** Graph changes on success, before commit; a failure aborts the job. */
   prepare(): Errno | undefined;
   abort(): void;
@@ -66,6 +76,8 @@ export class Job {
   /** Set by job-pause or an on-error=stop error; a paused job runs no chunk. */
   #userPaused = false;
   #cancelled = false;
+  /** job-complete or a soft cancel was accepted: the job runs to its end once it is ready. */
+  #finishing = false;
   #ret: Errno | 'ECANCELED' | undefined;
   #ioStatus: 'ok' | 'failed' | 'nospace' = 'ok';
 
@@ -99,6 +111,11 @@ export class Job {
     return r === undefined ? undefined : r === 'ECANCELED' ? 'Operation canceled' : ERRNO_TEXT[r];
   }
 
+  /** job_is_ready: BlockJobInfo.ready. */
+  get ready(): boolean {
+    return this.#status === 'ready' || this.#status === 'standby';
+  }
+
   /** bdrv_op_is_blocked for the node: the job uses it and has not concluded yet. */
   blocks(node: BlockNode): boolean {
     return this.#status !== 'concluded' && this.#status !== 'null' && this.driver.nodes().includes(node);
@@ -111,9 +128,16 @@ export class Job {
 
   /** One iteration of the run loop; false when the job cannot run now (paused, finished). */
   runChunk(): boolean {
-    if (this.#status !== 'running') return false;
+    if (this.#status !== 'running' && this.#status !== 'ready') return false;
     const outcome = this.driver.step(this);
     if (outcome === 'more') return true;
+    if (outcome === 'synced') {
+      if (this.#status === 'ready') return false;
+      // job_transition_to_ready.
+      this.transition('ready');
+      this.machine.emit('BLOCK_JOB_READY', this.eventData());
+      return true;
+    }
     if (outcome !== 'done') this.#ret = outcome.failed;
     this.completed();
     return true;
@@ -130,7 +154,7 @@ export class Job {
     if (action === 'stop') {
       this.#ioStatus = errno === 'ENOSPC' ? 'nospace' : 'failed';
       this.#userPaused = true;
-      this.transition('paused');
+      this.transition(this.#status === 'ready' ? 'standby' : 'paused');
     }
     return action;
   }
@@ -140,8 +164,8 @@ export class Job {
     if (refused !== OK) return refused;
     if (this.#userPaused) return refuse('Job is already paused');
     this.#userPaused = true;
-    // The sim's jobs never reach ready, so pausing is running -> paused (ready -> standby unused).
     if (this.#status === 'running') this.transition('paused');
+    else if (this.#status === 'ready') this.transition('standby');
     return OK;
   }
 
@@ -153,6 +177,8 @@ export class Job {
     this.#userPaused = false;
     this.#ioStatus = 'ok';
     if (this.#status === 'paused') this.transition('running');
+    else if (this.#status === 'standby') this.transition('ready');
+    this.finishIfAsked();
     return OK;
   }
 
@@ -165,18 +191,33 @@ export class Job {
     return OK;
   }
 
-  /** job-complete: stream and commit never become ready, so the verb table refuses it. */
+  /**
+   * job-complete (ready or standby only, so stream and commit always refuse). Like every user
+   * command it takes effect at once: the job copies what is still dirty and completes, in
+   * standby on resume (reference 4.1).
+   */
   complete(): VerbResult {
-    return this.verb('complete');
+    const refused = this.verb('complete');
+    if (refused !== OK) return refused;
+    this.driver.complete?.();
+    this.#finishing = true;
+    this.finishIfAsked();
+    return OK;
   }
 
   /**
-   * job_user_cancel -> job_cancel. Stream and intermediate commit have no .cancel callback, so
-   * every cancel is a hard one (job_cancel_async: "behave as if force-cancelled").
+   * job_user_cancel -> job_cancel. A driver without a .cancel callback (stream, intermediate
+   * commit) makes every cancel a hard one (job_cancel_async: "behave as if force-cancelled");
+   * job-cancel is always forced, block-job-cancel only with force.
    */
-  cancel(): VerbResult {
+  cancel(force = true): VerbResult {
     const refused = this.verb('cancel');
     if (refused !== OK) return refused;
+    if (this.driver.cancel?.(force) === false) {
+      this.#finishing = true;
+      this.finishIfAsked();
+      return OK;
+    }
     this.#cancelled = true;
     this.#userPaused = false;
     if (this.#status === 'paused') this.transition('running');
@@ -197,6 +238,16 @@ export class Job {
     if (refused !== OK) return refused;
     this.doDismiss();
     return OK;
+  }
+
+  /** A ready job asked to finish runs its loop to the end (mirror_run leaves it once synced). */
+  private finishIfAsked(): void {
+    if (!this.#finishing) return;
+    while (this.#status === 'ready' && this.runChunk());
+  }
+
+  private eventData(): Readonly<Record<string, unknown>> {
+    return { type: this.type, device: this.id, len: this.total, offset: this.current, speed: this.speed };
   }
 
   private verb(verb: JobVerb): VerbResult {
@@ -243,7 +294,7 @@ export class Job {
     this.updateRc();
     if (this.#ret !== undefined) this.driver.abort();
     this.driver.clean();
-    const data = { type: this.type, device: this.id, len: this.total, offset: this.current, speed: this.speed };
+    const data = this.eventData();
     if (this.#ret === 'ECANCELED') this.machine.emit('BLOCK_JOB_CANCELLED', data);
     else this.machine.emit('BLOCK_JOB_COMPLETED', this.#ret === undefined ? data : { ...data, error: this.error });
     this.transition('concluded');
