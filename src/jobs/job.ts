@@ -17,7 +17,7 @@ import { ERRNO_TEXT } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
 import { canTransition, verbError, type JobStatus, type JobVerb } from './status.ts';
 
-export type JobType = 'stream' | 'commit' | 'mirror';
+export type JobType = 'stream' | 'commit' | 'mirror' | 'backup';
 
 /** qapi BlockdevOnError. */
 export type OnError = 'report' | 'ignore' | 'enospc' | 'stop';
@@ -147,9 +147,9 @@ export class Job {
    * blockjob.c:block_job_error_action: which action an I/O error gets under on-error, with the
    * BLOCK_JOB_ERROR event; `stop` pauses the job as the user would (the chunk is retried on resume).
    */
-  errorAction(operation: 'read' | 'write', errno: Errno): ErrorAction {
-    const action: ErrorAction =
-      this.onError === 'enospc' ? (errno === 'ENOSPC' ? 'stop' : 'report') : this.onError;
+  errorAction(operation: 'read' | 'write', errno: Errno, onError: OnError = this.onError): ErrorAction {
+    // Backup passes its on-source-error or on-target-error (backup.c:backup_error_action).
+    const action: ErrorAction = onError === 'enospc' ? (errno === 'ENOSPC' ? 'stop' : 'report') : onError;
     this.machine.emit('BLOCK_JOB_ERROR', { device: this.id, operation, action });
     if (action === 'stop') {
       this.#ioStatus = errno === 'ENOSPC' ? 'nospace' : 'failed';
