@@ -3,7 +3,8 @@
  * block-stream and block-commit, the verbs in both spellings, and the two queries.
  * job-* commands miss an unknown id with `Job not found`; block-job-* with class DeviceNotActive
  * and `Block job 'j' not found` (probed on 7.2.22). job-cancel is always a hard cancel;
- * block-job-cancel refuses a paused job unless `force` (qmp_block_job_cancel).
+ * block-job-cancel refuses a paused job unless `force` (qmp_block_job_cancel), and without
+ * `force` is a soft cancel for a ready mirror (reference 4.1).
  */
 import { blockCommit } from '../../jobs/block-commit.ts';
 import { blockStream } from '../../jobs/block-stream.ts';
@@ -84,7 +85,7 @@ function blockJobVerb(key: 'device' | 'id', shape: Shape, verb: Verb): CommandHa
 
 const blockJobCancel: Verb = (job, args) => {
   if (job.userPaused && args['force'] !== true) return { ok: false, desc: `The block job for device '${job.id}' is currently paused` };
-  return job.cancel();
+  return job.cancel(args['force'] === true);
 };
 
 /** JobInfo (query-jobs). */
@@ -100,7 +101,7 @@ function jobInfo(job: Job) {
   };
 }
 
-/** BlockJobInfo (query-block-jobs), as 7.2 prints it for stream and commit. */
+/** BlockJobInfo (query-block-jobs), as 7.2 prints it (probed for stream, commit and mirror). */
 function blockJobInfo(job: Job) {
   return {
     type: job.type,
@@ -111,7 +112,7 @@ function blockJobInfo(job: Job) {
     paused: job.userPaused,
     speed: job.speed,
     'io-status': job.ioStatus,
-    ready: false,
+    ready: job.ready,
     status: job.status,
     'auto-finalize': job.autoFinalize,
     'auto-dismiss': job.autoDismiss,
