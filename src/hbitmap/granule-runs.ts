@@ -3,9 +3,11 @@
  * [start, end) of granule indices. Indices are plain numbers (exact up to 2^53), never 32-bit.
  *
  * The runs live in a list of leaves (a two-level B+ tree): each leaf holds up to `leafCapacity`
- * runs in typed arrays, so a random insert shifts at most one leaf and splits it when full,
- * instead of shifting one huge array (which made 10^6 random writes quadratic). Memory grows
- * with the number of runs, never with the disk size: a whole 64 TiB disk dirty is one run.
+ * runs as (start, end) pairs in one Float64Array, so a random insert shifts at most one leaf
+ * and splits it when full, instead of shifting one huge array (quadratic over 10^6 random
+ * writes). A flat array of each leaf's last end makes finding the leaf a cache-friendly binary
+ * search. Memory grows with the number of runs, never with the disk size: a whole 64 TiB disk
+ * dirty is one run.
  */
 
 /** A run of set granules, [start, end) in granule indices. */
@@ -20,31 +22,35 @@ export interface RunSource {
   forEachRun(visit: (start: number, end: number) => void): void;
 }
 
+/** Run i of a leaf is [runs[2i], runs[2i+1]). */
 interface Leaf {
-  starts: Float64Array;
-  ends: Float64Array;
+  readonly runs: Float64Array;
   n: number;
-}
-
-/** A position in the run sequence: run `r` of leaf `l` (r may equal the leaf's n: "after it"). */
-interface Pos {
-  l: number;
-  r: number;
 }
 
 const DEFAULT_LEAF_CAPACITY = 256;
 
 export class GranuleRuns {
   readonly #cap: number;
-  #leaves: Leaf[];
+  #leaves: Leaf[] = [];
+  /** lastEnds[i] is the end of leaf i's last run (-Infinity for the only, empty, leaf). */
+  #lastEnds: number[] = [];
   #count = 0;
   #runCount = 0;
+  // Scratch results of #locate and #walk, in fields so the hot paths allocate nothing.
+  #pl = 0;
+  #pr = 0;
+  #ql = 0;
+  #qr = 0;
+  #wFirst = 0;
+  #wLast = 0;
+  #wSum = 0;
 
   /** leafCapacity is a tuning knob; tests shrink it to reach leaf seams with few runs. */
   constructor(leafCapacity = DEFAULT_LEAF_CAPACITY) {
     if (!Number.isInteger(leafCapacity) || leafCapacity < 4) throw new RangeError(`leafCapacity must be >= 4, got ${leafCapacity}`);
     this.#cap = leafCapacity;
-    this.#leaves = [this.#newLeaf()];
+    this.clear();
   }
 
   /** Number of set granules, maintained incrementally. */
@@ -60,18 +66,14 @@ export class GranuleRuns {
   add(start: number, end: number): number {
     if (start >= end) return 0;
     // Every run that overlaps or touches [start, end) merges into one.
-    const from = this.#locate(start);
-    const to = { l: from.l, r: from.r };
-    let lo = start;
-    let hi = end;
-    let covered = 0;
-    this.#walk(to, (s) => s <= end, (s, e) => {
-      if (s < lo) lo = s;
-      if (e > hi) hi = e;
-      covered += e - s;
-    });
-    this.#splice(from, to, [lo], [hi]);
-    const added = hi - lo - covered;
+    this.#locate(start);
+    const l0 = this.#pl;
+    const r0 = this.#pr;
+    this.#walk(end);
+    const lo = Math.min(start, this.#wFirst);
+    const hi = Math.max(end, this.#wLast);
+    this.#splice(l0, r0, 1, lo, hi, 0, 0);
+    const added = hi - lo - this.#wSum;
     this.#count += added;
     return added;
   }
@@ -79,53 +81,50 @@ export class GranuleRuns {
   /** Clears [start, end); returns how many granules were cleared. */
   remove(start: number, end: number): number {
     if (start >= end) return 0;
-    const from = this.#locate(start + 1);
-    const to = { l: from.l, r: from.r };
-    let first = Infinity;
-    let last = -Infinity;
-    let removed = 0;
-    this.#walk(to, (s) => s < end, (s, e) => {
-      if (s < first) first = s;
-      last = e;
-      removed += Math.min(e, end) - Math.max(s, start);
-    });
-    if (removed === 0) return 0;
+    this.#locate(start + 1);
+    const l0 = this.#pl;
+    const r0 = this.#pr;
+    this.#walk(end - 1);
+    if (this.#wSum === 0) return 0;
     // The first and last touched runs may keep a piece outside [start, end).
-    const starts: number[] = [];
-    const ends: number[] = [];
-    if (first < start) { starts.push(first); ends.push(start); }
-    if (last > end) { starts.push(end); ends.push(last); }
-    this.#splice(from, to, starts, ends);
+    const first = this.#wFirst;
+    const last = this.#wLast;
+    const removed = this.#wSum - Math.max(0, start - first) - Math.max(0, last - end);
+    if (first < start) this.#splice(l0, r0, last > end ? 2 : 1, first, start, end, last);
+    else this.#splice(l0, r0, last > end ? 1 : 0, end, last, 0, 0);
     this.#count -= removed;
     return removed;
   }
 
   clear(): void {
     this.#leaves = [this.#newLeaf()];
+    this.#lastEnds = [-Infinity];
     this.#count = 0;
     this.#runCount = 0;
   }
 
   /** The run containing granule g, or the first run after it; undefined if none. */
   runAtOrAfter(g: number): GranuleRun | undefined {
-    const { l, r } = this.#normalize(this.#locate(g + 1));
-    const leaf = this.#leaves[l]!;
-    return r < leaf.n ? { start: leaf.starts[r]!, end: leaf.ends[r]! } : undefined;
+    this.#locate(g + 1);
+    const { runs, n } = this.#leaves[this.#pl]!;
+    const r = this.#pr;
+    return r < n ? { start: runs[2 * r]!, end: runs[2 * r + 1]! } : undefined;
   }
 
   /** Runs in ascending order, starting with the one containing or following granule `from`. */
   *runs(from = 0): IterableIterator<GranuleRun> {
-    let { l, r } = this.#locate(from + 1);
-    for (; l < this.#leaves.length; l++, r = 0) {
-      const leaf = this.#leaves[l]!;
-      for (; r < leaf.n; r++) yield { start: leaf.starts[r]!, end: leaf.ends[r]! };
+    this.#locate(from + 1);
+    let r = this.#pr;
+    for (let l = this.#pl; l < this.#leaves.length; l++, r = 0) {
+      const { runs, n } = this.#leaves[l]!;
+      for (; r < n; r++) yield { start: runs[2 * r]!, end: runs[2 * r + 1]! };
     }
   }
 
   /** Calls visit(start, end) for every run in ascending order; the allocation-free path for bulk work. */
   forEachRun(visit: (start: number, end: number) => void): void {
-    for (const leaf of this.#leaves) {
-      for (let r = 0; r < leaf.n; r++) visit(leaf.starts[r]!, leaf.ends[r]!);
+    for (const { runs, n } of this.#leaves) {
+      for (let i = 0; i < 2 * n; i += 2) visit(runs[i]!, runs[i + 1]!);
     }
   }
 
@@ -139,28 +138,32 @@ export class GranuleRuns {
       source.forEachRun((s, e) => this.add(s, e));
       return;
     }
-    const starts = new Float64Array(source.runCount);
-    const ends = new Float64Array(source.runCount);
+    const theirs = new Float64Array(2 * source.runCount);
     let k = 0;
     source.forEachRun((s, e) => {
-      starts[k] = s;
-      ends[k++] = e;
+      theirs[k++] = s;
+      theirs[k++] = e;
     });
     const out = new GranuleRuns(this.#cap);
     let i = 0;
-    this.forEachRun((s, e) => {
-      for (; i < k && starts[i]! <= s; i++) out.#append(starts[i]!, ends[i]!);
-      out.#append(s, e);
-    });
-    for (; i < k; i++) out.#append(starts[i]!, ends[i]!);
+    for (const { runs, n } of this.#leaves) {
+      for (let j = 0; j < 2 * n; j += 2) {
+        const s = runs[j]!;
+        for (; i < k && theirs[i]! <= s; i += 2) out.#append(theirs[i]!, theirs[i + 1]!);
+        out.#append(s, runs[j + 1]!);
+      }
+    }
+    for (; i < k; i += 2) out.#append(theirs[i]!, theirs[i + 1]!);
     this.#leaves = out.#leaves;
+    this.#lastEnds = out.#lastEnds;
     this.#count = out.#count;
     this.#runCount = out.#runCount;
   }
 
   clone(): GranuleRuns {
     const c = new GranuleRuns(this.#cap);
-    c.#leaves = this.#leaves.map((leaf) => ({ starts: leaf.starts.slice(), ends: leaf.ends.slice(), n: leaf.n }));
+    c.#leaves = this.#leaves.map((leaf) => ({ runs: leaf.runs.slice(), n: leaf.n }));
+    c.#lastEnds = this.#lastEnds.slice();
     c.#count = this.#count;
     c.#runCount = this.#runCount;
     return c;
@@ -169,11 +172,13 @@ export class GranuleRuns {
   /** Appends a run starting at or after every stored start, coalescing with the last run. */
   #append(s: number, e: number): void {
     if (s >= e) return;
-    let leaf = this.#leaves[this.#leaves.length - 1]!;
-    if (leaf.n > 0 && s <= leaf.ends[leaf.n - 1]!) {
-      const lastEnd = leaf.ends[leaf.n - 1]!;
+    const last = this.#leaves.length - 1;
+    let leaf = this.#leaves[last]!;
+    const lastEnd = this.#lastEnds[last]!;
+    if (s <= lastEnd) {
       if (e > lastEnd) {
-        leaf.ends[leaf.n - 1] = e;
+        leaf.runs[2 * leaf.n - 1] = e;
+        this.#lastEnds[last] = e;
         this.#count += e - lastEnd;
       }
       return;
@@ -182,117 +187,146 @@ export class GranuleRuns {
     if (leaf.n >= this.#cap - (this.#cap >> 3)) {
       leaf = this.#newLeaf();
       this.#leaves.push(leaf);
+      this.#lastEnds.push(e);
     }
-    leaf.starts[leaf.n] = s;
-    leaf.ends[leaf.n] = e;
+    leaf.runs[2 * leaf.n] = s;
+    leaf.runs[2 * leaf.n + 1] = e;
     leaf.n++;
+    this.#lastEnds[this.#lastEnds.length - 1] = e;
     this.#count += e - s;
     this.#runCount++;
   }
 
-  /** Advances `pos` over consecutive runs while keep(start) holds, calling visit on each. */
-  #walk(pos: Pos, keep: (start: number) => boolean, visit: (start: number, end: number) => void): void {
+  /**
+   * From the position #locate left in #pl/#pr, walks over the runs starting at or before
+   * `limit`, leaving the position after them in #ql/#qr and their first start, last end and
+   * total length in #wFirst/#wLast/#wSum (Infinity/-Infinity/0 when there are none).
+   */
+  #walk(limit: number): void {
+    const leaves = this.#leaves;
+    let l = this.#pl;
+    let r = this.#pr;
+    let leaf = leaves[l]!;
+    let first = Infinity;
+    let last = -Infinity;
+    let sum = 0;
     for (;;) {
-      const leaf = this.#leaves[pos.l]!;
-      if (pos.r < leaf.n) {
-        const s = leaf.starts[pos.r]!;
-        if (!keep(s)) return;
-        visit(s, leaf.ends[pos.r]!);
-        pos.r++;
+      if (r < leaf.n) {
+        const s = leaf.runs[2 * r]!;
+        if (s > limit) break;
+        if (first === Infinity) first = s;
+        last = leaf.runs[2 * r + 1]!;
+        sum += last - s;
+        r++;
         continue;
       }
-      const next = this.#leaves[pos.l + 1];
-      if (next === undefined || !keep(next.starts[0]!)) return;
-      pos.l++;
-      pos.r = 0;
+      const next = leaves[l + 1];
+      if (next === undefined || next.runs[0]! > limit) break;
+      leaf = next;
+      l++;
+      r = 0;
     }
+    this.#ql = l;
+    this.#qr = r;
+    this.#wFirst = first;
+    this.#wLast = last;
+    this.#wSum = sum;
   }
 
-  /** Replaces the runs in [from, to) with the given ones (in order, fitting between neighbours). */
-  #splice(from: Pos, to: Pos, starts: readonly number[], ends: readonly number[]): void {
-    if (from.l !== to.l) {
-      // Cut the tail of from's leaf, the head of to's leaf and every leaf in between, then put
-      // the new runs at the end of from's leaf.
-      const head = this.#leaves[from.l]!;
-      const tail = this.#leaves[to.l]!;
-      let removed = head.n - from.r + to.r;
-      for (let l = from.l + 1; l < to.l; l++) removed += this.#leaves[l]!.n;
-      head.n = from.r;
-      tail.starts.copyWithin(0, to.r, tail.n);
-      tail.ends.copyWithin(0, to.r, tail.n);
-      tail.n -= to.r;
-      this.#leaves.splice(from.l + 1, to.l - from.l - 1);
-      this.#runCount -= removed;
-      if (tail.n === 0) this.#leaves.splice(from.l + 1, 1);
-      this.#spliceLeaf(from.l, from.r, from.r, starts, ends);
-    } else {
-      this.#spliceLeaf(from.l, from.r, to.r, starts, ends);
+  /**
+   * Replaces the runs from (l0, r0) up to the walk's end (#ql, #qr) with k <= 2 runs
+   * [s0, e0), [s1, e1) that fit between the neighbours.
+   */
+  #splice(l0: number, r0: number, k: number, s0: number, e0: number, s1: number, e1: number): void {
+    const l1 = this.#ql;
+    const r1 = this.#qr;
+    if (l0 === l1) {
+      this.#spliceLeaf(l0, r0, r1, k, s0, e0, s1, e1);
+      return;
     }
+    // Cut the tail of the first leaf, the head of the last one and every leaf in between, then
+    // put the new runs at the end of the first leaf.
+    const head = this.#leaves[l0]!;
+    const tail = this.#leaves[l1]!;
+    let removed = head.n - r0 + r1;
+    for (let l = l0 + 1; l < l1; l++) removed += this.#leaves[l]!.n;
+    head.n = r0;
+    tail.runs.copyWithin(0, 2 * r1, 2 * tail.n);
+    tail.n -= r1;
+    const dropTail = tail.n === 0 ? 1 : 0;
+    this.#leaves.splice(l0 + 1, l1 - l0 - 1 + dropTail);
+    this.#lastEnds.splice(l0 + 1, l1 - l0 - 1 + dropTail);
+    this.#runCount -= removed;
+    this.#spliceLeaf(l0, r0, r0, k, s0, e0, s1, e1);
   }
 
   /** Replaces runs [r0, r1) of leaf l, splitting the leaf if it overflows, dropping it if empty. */
-  #spliceLeaf(l: number, r0: number, r1: number, starts: readonly number[], ends: readonly number[]): void {
+  #spliceLeaf(l: number, r0: number, r1: number, k: number, s0: number, e0: number, s1: number, e1: number): void {
     let leaf = this.#leaves[l]!;
-    const k = starts.length;
     const shift = k - (r1 - r0);
     if (leaf.n + shift > this.#cap) {
       // Overflow needs k > r1 - r0, and k <= 2, so [r0, r1) holds at most one run and lies
       // wholly on one side of the split; each half has room for 2 runs since cap >= 4.
       const half = leaf.n >> 1;
       const right = this.#newLeaf();
-      right.starts.set(leaf.starts.subarray(half, leaf.n));
-      right.ends.set(leaf.ends.subarray(half, leaf.n));
+      right.runs.set(leaf.runs.subarray(2 * half, 2 * leaf.n));
       right.n = leaf.n - half;
       leaf.n = half;
       this.#leaves.splice(l + 1, 0, right);
+      this.#lastEnds.splice(l + 1, 0, right.runs[2 * right.n - 1]!);
+      this.#lastEnds[l] = leaf.runs[2 * half - 1]!;
       if (r0 > half || (r0 === half && r1 > half)) {
         leaf = right;
+        l++;
         r0 -= half;
         r1 -= half;
       }
     }
-    if (shift !== 0) {
-      leaf.starts.copyWithin(r1 + shift, r1, leaf.n);
-      leaf.ends.copyWithin(r1 + shift, r1, leaf.n);
+    const runs = leaf.runs;
+    if (shift !== 0 && r1 < leaf.n) runs.copyWithin(2 * (r1 + shift), 2 * r1, 2 * leaf.n);
+    if (k > 0) {
+      runs[2 * r0] = s0;
+      runs[2 * r0 + 1] = e0;
     }
-    for (let i = 0; i < k; i++) {
-      leaf.starts[r0 + i] = starts[i]!;
-      leaf.ends[r0 + i] = ends[i]!;
+    if (k > 1) {
+      runs[2 * r0 + 2] = s1;
+      runs[2 * r0 + 3] = e1;
     }
     leaf.n += shift;
     this.#runCount += shift;
-    // Only a leaf that was not split can end up empty, and that one is at index l.
-    if (leaf.n === 0 && this.#leaves.length > 1) this.#leaves.splice(l, 1);
+    if (leaf.n > 0) {
+      this.#lastEnds[l] = runs[2 * leaf.n - 1]!;
+    } else if (this.#leaves.length > 1) {
+      this.#leaves.splice(l, 1);
+      this.#lastEnds.splice(l, 1);
+    } else {
+      this.#lastEnds[l] = -Infinity;
+    }
   }
 
-  /** First position whose run ends at or after g (the end position if none). */
-  #locate(g: number): Pos {
-    const leaves = this.#leaves;
+  /** Finds the first run ending at or after g, into #pl/#pr (after the last run if none). */
+  #locate(g: number): void {
+    const lastEnds = this.#lastEnds;
     let lo = 0;
-    let hi = leaves.length - 1;
+    let hi = lastEnds.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const leaf = leaves[mid]!;
-      if (leaf.n === 0 || leaf.ends[leaf.n - 1]! < g) lo = mid + 1;
+      if (lastEnds[mid]! < g) lo = mid + 1;
       else hi = mid;
     }
-    const leaf = leaves[lo]!;
+    const { runs, n } = this.#leaves[lo]!;
     let a = 0;
-    let b = leaf.n;
+    let b = n;
     while (a < b) {
       const mid = (a + b) >>> 1;
-      if (leaf.ends[mid]! < g) a = mid + 1;
+      if (runs[2 * mid + 1]! < g) a = mid + 1;
       else b = mid;
     }
-    return { l: lo, r: a };
-  }
-
-  /** Moves an "after the last run of a leaf" position to the first run of the next leaf. */
-  #normalize(pos: Pos): Pos {
-    return pos.r === this.#leaves[pos.l]!.n && pos.l + 1 < this.#leaves.length ? { l: pos.l + 1, r: 0 } : pos;
+    this.#pl = lo;
+    this.#pr = a;
   }
 
   #newLeaf(): Leaf {
-    return { starts: new Float64Array(this.#cap), ends: new Float64Array(this.#cap), n: 0 };
+    return { runs: new Float64Array(2 * this.#cap), n: 0 };
   }
 }
