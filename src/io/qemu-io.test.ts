@@ -39,4 +39,13 @@ describe('qemu-io command lines (texts from qemu-io 7.2)', () => {
     expect(run('read -P 0xcd 64k 4k')).toEqual({ ok: true });
     expect(run('read -P 0x11 32k 64k')).toEqual({ ok: false, message: 'Pattern verification failed at offset 32768, 65536 bytes' });
   });
+
+  it('refuses writes and discards on a read-only node before running them; reads still work', () => {
+    const m = machineWith('qemu-7.2', [{ filename: 'r.img', format: 'raw', size: size('1M') }]);
+    const node = add(m, { driver: 'raw', 'node-name': 'r', 'read-only': true, file: { driver: 'file', filename: 'r.img' } });
+    expect(qemuIo(m, node, 'write 0 4k')).toEqual({ ok: false, message: 'Block node is read-only' });
+    expect(qemuIo(m, node, 'discard 0 4k')).toEqual({ ok: false, message: 'Block node is read-only' });
+    expect(qemuIo(m, node, 'write 0')).toEqual({ ok: false, message: 'bad argument count 1 to write, expected at least 2 arguments' });
+    expect(qemuIo(m, node, 'read 0 4k')).toEqual({ ok: true });
+  });
 });

@@ -41,6 +41,11 @@ export function qemuIo(machine: Machine, target: BlkTarget, line: string): QemuI
   const { opts, args } = parsed;
   if (args.length < 2) return fail(`bad argument count ${args.length} to ${name}, expected at least 2 arguments`);
   if (args.length > 2) return fail(command.usage);
+  // HMP qemu-io on a node gives it a BlockBackend with no permissions and asks for WRITE before
+  // a write or discard runs (qemu-io-cmds.c:command); a read-only node refuses (probed on 7.2).
+  // Deviation: when a used overlay holds the node as backing, QEMU reports that overlay's
+  // permission conflict instead; the sim does not model permissions.
+  if (command.name !== 'read' && !('owner' in target) && target.readOnly) return fail('Block node is read-only');
   const offset = cvtnum(args[0] ?? '');
   if (typeof offset === 'string') return fail(offset);
   const bytes = cvtnum(args[1] ?? '');
