@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenarioText } from './load.ts';
+
+const load = (body: string) => loadScenarioText('t.yaml', `scenario: t\nabout: a\n${body}`);
+const codes = (body: string) => load(body).diagnostics.map((d) => `${d.span.line}:${d.span.col} ${d.code}`);
+
+describe('node names the steps create', () => {
+  it('tracks node-names nested in a blockdev-add, children first', () => {
+    const r = load(`steps:
+  - blockdev-add: { driver: null-co, node-name: base, size: 1M }
+  - blockdev-add:
+      driver: throttle
+      node-name: thr
+      throttle-group: tg
+      file: { driver: copy-on-read, node-name: cor, file: { driver: null-co, node-name: inner, size: 1M } }
+  - block-dirty-bitmap-add: { node: inner, name: b0 }
+  - block-dirty-bitmap-add: { node: cor, name: b0 }
+  - io: thr write 0 4K
+  - io: inner write 1M 4K
+`);
+    expect(r.diagnostics.map((d) => `${d.span.line} ${d.code} ${d.message}`)).toEqual([
+      "13 io-out-of-range write 1M+4K ends past the end of 'inner' (1M)",
+    ]);
+  });
+
+  it('reports a nested duplicate and an unknown nested reference', () => {
+    expect(codes(`steps:
+  - blockdev-add: { driver: null-co, node-name: a, size: 1M }
+  - blockdev-add: { driver: raw, node-name: r, file: { driver: copy-on-read, node-name: a, file: nope } }
+`)).toEqual(['5:89 duplicate-name', '5:98 unknown-node']);
+  });
+
+  it('knows the overlay blockdev-snapshot-sync names and checks blockdev-snapshot references', () => {
+    expect(codes(`graph:
+  top: { driver: qcow2, size: 1M }
+steps:
+  - blockdev-snapshot-sync: { node-name: top, snapshot-file: s.qcow2, snapshot-node-name: s }
+  - block-dirty-bitmap-add: { node: s, name: b0 }
+  - blockdev-snapshot: { node: s, overlay: nope }
+`)).toEqual(['8:44 unknown-node']);
+  });
+});
