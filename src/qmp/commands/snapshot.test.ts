@@ -56,6 +56,7 @@ describe('blockdev-snapshot', () => {
     expect(qmp('blockdev-snapshot', { node: 'top', overlay: 'other' })).toEqual(err('The overlay is already in use'));
     add(m, { driver: 'file', 'node-name': 'rf', filename: 'r.img' });
     expect(qmp('blockdev-snapshot', { node: 'top', overlay: 'rf' })).toEqual(err('The overlay does not support backing images'));
+    expect(qmp('blockdev-snapshot', { node: 'snap', overlay: 'snap' })).toEqual(err("Making 'snap' a backing child of 'snap' would create a cycle"));
     expect(qmp('blockdev-snapshot', { node: 'top', overlay: 'snap' })).toEqual({ return: {} });
     expect(qmp('blockdev-snapshot', { node: 'top', overlay: 'snap' })).toEqual(err("Node 'top' is busy: node is used as backing hd of 'snap'"));
     qcow2('wb', { backing: 'other' });

@@ -41,7 +41,7 @@ function oldNode(machine: Machine, device: string | undefined, nodeName: string 
 
 /** What an overlay must be before it can take the old node as backing, then bdrv_append. */
 function append(machine: Machine, old: BlockNode, overlay: BlockNode, onAbort: () => void = () => {}): PrepareResult {
-  const refusal = overlayRefusal(machine, overlay);
+  const refusal = overlayRefusal(machine, old, overlay);
   if (refusal !== undefined) {
     onAbort();
     return refuse(refusal);
@@ -58,13 +58,20 @@ function append(machine: Machine, old: BlockNode, overlay: BlockNode, onAbort: (
   };
 }
 
-function overlayRefusal(machine: Machine, overlay: BlockNode): string | undefined {
+function overlayRefusal(machine: Machine, old: BlockNode, overlay: BlockNode): string | undefined {
   if (isConsistentlyRead(machine.graph, overlay)) return 'The overlay is already in use';
   if (overlay.driver.isFilter) return 'Filters cannot be used as overlays';
   if (overlay.child('backing') !== undefined) return 'The overlay already has a backing image';
   // Of the modelled drivers only qcow2 has supports_backing.
   if (overlay.driver.name !== 'qcow2') return 'The overlay does not support backing images';
+  // block.c:bdrv_attach_child_noperm refuses an edge to a node that has the parent below it.
+  if (hasBelow(old, overlay)) return `Making '${old.nodeName}' a backing child of '${overlay.nodeName}' would create a cycle`;
   return undefined;
+}
+
+/** Whether `node` is `top` or somewhere in its subtree. */
+function hasBelow(top: BlockNode, node: BlockNode): boolean {
+  return top === node || top.children().some(([, child]) => hasBelow(child, node));
 }
 
 /**
