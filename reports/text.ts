@@ -24,5 +24,5 @@ export const text: ReporterFactory = ({ out, color }) => {
 export function summaryLine(s: RunSummary): string {
   const invalid = s.invalidFiles.length > 0 ? `, ${s.invalidFiles.length} invalid file(s)` : '';
   const total = s.cases.length;
-  return `${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped (${total} cases)${invalid} in ${Math.round(s.durationMs)}ms`;
+  return `${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped (${total} case${total === 1 ? '' : 's'})${invalid} in ${Math.round(s.durationMs)}ms`;
 }

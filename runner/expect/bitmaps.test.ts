@@ -34,7 +34,7 @@ describe('checkBitmap', () => {
     const f = r.failures[0];
     expect(f?.code).toBe('bitmap-mismatch');
     expect(f?.message).toBe('bitmap top/b0: dirty differs');
-    expect(f?.span).toEqual(span(10));
+    expect(f?.span).toEqual(span(20));
     expect(f?.expected).toBe('top/b0:\n  dirty: [192K+64K]\n  recording: true');
     expect(f?.actual).toBe('top/b0:\n  dirty: [0+128K, 192K+64K]\n  recording: true');
     expect(f?.pictures).toEqual({ expected: '...X............', actual: 'XX.X............', scale: '1 cell = 64K' });

@@ -34,11 +34,13 @@ export function checkBitmap(exp: BitmapExpectation, nodes: readonly NodeObservat
     observed.push({ span: spanned.span, text: got.startsWith(UNREADABLE) ? null : got, holds: want === got });
     if (want !== got) differing.push(f);
   }
-  if (differing.length === 0) return { failures: [], observed };
+  const first = differing[0];
+  if (first === undefined) return { failures: [], observed };
   const failure: Failure = {
     code: 'bitmap-mismatch',
     message: `bitmap ${key}: ${differing.join(', ')} differ${differing.length === 1 ? 's' : ''}`,
-    span: exp.span,
+    // The first differing value, so the location is the exact text to fix.
+    span: exp.expected[first]?.span ?? exp.span,
     expected: [`${key}:`, ...written.map((f) => `  ${f}: ${renderExpected(exp.expected ?? {}, f, actual)}`)].join('\n'),
     actual: [`${key}:`, ...written.map((f) => `  ${f}: ${renderActual(actual, f)}`)].join('\n'),
   };
