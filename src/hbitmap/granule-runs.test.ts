@@ -86,7 +86,10 @@ describe('GranuleRuns against a Set of granules', () => {
             model.clear();
           } else if (o.kind === 'addAll') {
             const sorted = o.runs.map(([s, l]) => ({ start: s, end: s + l })).sort((a, b) => a.start - b.start);
-            runs.addAll({ runCount: sorted.length, forEachRun: (v) => sorted.forEach((r) => v(r.start, r.end)) });
+            // Odd lengths come as a plain RunSource, even ones as another GranuleRuns (the fast path).
+            runs.addAll(sorted.length % 2 === 1
+              ? { runCount: sorted.length, forEachRun: (v) => sorted.forEach((r) => v(r.start, r.end)) }
+              : fromRuns(sorted.map((r) => [r.start, r.end] as const), cap));
             for (const r of sorted) for (let g = r.start; g < r.end; g++) model.add(g);
           } else {
             let changed = 0;

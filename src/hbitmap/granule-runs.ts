@@ -138,63 +138,107 @@ export class GranuleRuns {
       source.forEachRun((s, e) => this.add(s, e));
       return;
     }
-    const theirs = new Float64Array(2 * source.runCount);
+    if (source instanceof GranuleRuns) {
+      this.#mergeLeaves(source.#leaves);
+      return;
+    }
+    const runs = new Float64Array(2 * source.runCount);
     let k = 0;
     source.forEachRun((s, e) => {
-      theirs[k++] = s;
-      theirs[k++] = e;
+      runs[k++] = s;
+      runs[k++] = e;
     });
-    const out = new GranuleRuns(this.#cap);
-    let i = 0;
-    for (const { runs, n } of this.#leaves) {
-      for (let j = 0; j < 2 * n; j += 2) {
-        const s = runs[j]!;
-        for (; i < k && theirs[i]! <= s; i += 2) out.#append(theirs[i]!, theirs[i + 1]!);
-        out.#append(s, runs[j + 1]!);
+    this.#mergeLeaves([{ runs, n: k / 2 }]);
+  }
+
+  /** Rebuilds our leaves as the union of ours and `theirs`, in one linear pass. */
+  #mergeLeaves(theirs: readonly Leaf[]): void {
+    const ours = this.#leaves;
+    const fill = this.#cap - (this.#cap >> 3); // leave room so later random inserts do not split at once
+    const leaves: Leaf[] = [];
+    const lastEnds: number[] = [];
+    let theirCount = 0;
+    for (const leaf of theirs) theirCount += leaf.n;
+    const newLeaf = this.#leafSlab(Math.ceil((this.#runCount + theirCount) / fill) + 1);
+    let cur = newLeaf();
+    let n = 0;
+    let curEnd = -Infinity;
+    let count = 0;
+    let runCount = 0;
+    let ai = 0, aj = 0, aRuns = ours[0]!.runs, aLen = 2 * ours[0]!.n;
+    let bi = 0, bj = 0, bRuns = theirs[0]?.runs ?? aRuns, bLen = 2 * (theirs[0]?.n ?? 0);
+    for (;;) {
+      while (aj >= aLen && ai + 1 < ours.length) {
+        const leaf = ours[++ai]!;
+        aRuns = leaf.runs;
+        aLen = 2 * leaf.n;
+        aj = 0;
       }
+      while (bj >= bLen && bi + 1 < theirs.length) {
+        const leaf = theirs[++bi]!;
+        bRuns = leaf.runs;
+        bLen = 2 * leaf.n;
+        bj = 0;
+      }
+      let s: number;
+      let e: number;
+      if (aj < aLen && (bj >= bLen || aRuns[aj]! <= bRuns[bj]!)) {
+        s = aRuns[aj]!;
+        e = aRuns[aj + 1]!;
+        aj += 2;
+      } else if (bj < bLen) {
+        s = bRuns[bj]!;
+        e = bRuns[bj + 1]!;
+        bj += 2;
+      } else {
+        break;
+      }
+      if (s >= e) continue;
+      if (s <= curEnd) {
+        // Overlaps or touches the last run, which is always the current leaf's last one.
+        if (e > curEnd) {
+          count += e - curEnd;
+          curEnd = e;
+          cur.runs[2 * n - 1] = e;
+        }
+        continue;
+      }
+      if (n >= fill) {
+        cur.n = n;
+        leaves.push(cur);
+        lastEnds.push(curEnd);
+        cur = newLeaf();
+        n = 0;
+      }
+      cur.runs[2 * n] = s;
+      cur.runs[2 * n + 1] = e;
+      n++;
+      curEnd = e;
+      count += e - s;
+      runCount++;
     }
-    for (; i < k; i += 2) out.#append(theirs[i]!, theirs[i + 1]!);
-    this.#leaves = out.#leaves;
-    this.#lastEnds = out.#lastEnds;
-    this.#count = out.#count;
-    this.#runCount = out.#runCount;
+    cur.n = n;
+    leaves.push(cur);
+    lastEnds.push(curEnd);
+    this.#leaves = leaves;
+    this.#lastEnds = lastEnds;
+    this.#count = count;
+    this.#runCount = runCount;
   }
 
   clone(): GranuleRuns {
     const c = new GranuleRuns(this.#cap);
-    c.#leaves = this.#leaves.map((leaf) => ({ runs: leaf.runs.slice(), n: leaf.n }));
+    const newLeaf = this.#leafSlab(this.#leaves.length);
+    c.#leaves = this.#leaves.map((leaf) => {
+      const copy = newLeaf();
+      copy.runs.set(leaf.runs.subarray(0, 2 * leaf.n));
+      copy.n = leaf.n;
+      return copy;
+    });
     c.#lastEnds = this.#lastEnds.slice();
     c.#count = this.#count;
     c.#runCount = this.#runCount;
     return c;
-  }
-
-  /** Appends a run starting at or after every stored start, coalescing with the last run. */
-  #append(s: number, e: number): void {
-    if (s >= e) return;
-    const last = this.#leaves.length - 1;
-    let leaf = this.#leaves[last]!;
-    const lastEnd = this.#lastEnds[last]!;
-    if (s <= lastEnd) {
-      if (e > lastEnd) {
-        leaf.runs[2 * leaf.n - 1] = e;
-        this.#lastEnds[last] = e;
-        this.#count += e - lastEnd;
-      }
-      return;
-    }
-    // Leave room in bulk-built leaves so later random inserts do not split at once.
-    if (leaf.n >= this.#cap - (this.#cap >> 3)) {
-      leaf = this.#newLeaf();
-      this.#leaves.push(leaf);
-      this.#lastEnds.push(e);
-    }
-    leaf.runs[2 * leaf.n] = s;
-    leaf.runs[2 * leaf.n + 1] = e;
-    leaf.n++;
-    this.#lastEnds[this.#lastEnds.length - 1] = e;
-    this.#count += e - s;
-    this.#runCount++;
   }
 
   /**
@@ -324,6 +368,18 @@ export class GranuleRuns {
     }
     this.#pl = lo;
     this.#pr = a;
+  }
+
+  /**
+   * A leaf factory carving `count` leaves out of one buffer, then allocating singly. Bulk
+   * rebuilds (merge, clone) make thousands of leaves, and one large allocation is much cheaper
+   * than thousands of small external ones.
+   */
+  #leafSlab(count: number): () => Leaf {
+    const size = 2 * this.#cap;
+    const slab = new Float64Array(count * size);
+    let next = 0;
+    return () => (next < count ? { runs: slab.subarray(size * next, size * ++next), n: 0 } : this.#newLeaf());
   }
 
   #newLeaf(): Leaf {
