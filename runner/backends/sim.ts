@@ -49,6 +49,7 @@ function build(sim: Simulator, setup: Setup): string | undefined {
       format: image.format,
       size: image.size,
       ...(image.clusterSize === undefined ? {} : { clusterSize: image.clusterSize }),
+      ...(image.compat === undefined ? {} : { compat: image.compat }),
       ...(image.backing === undefined ? {} : { backingFile: image.backing.filename, backingFormat: image.backing.format }),
     });
     if (!created.ok) return `qemu-img create ${image.filename}: ${created.message}`;
