@@ -7,7 +7,8 @@ import type { Backend } from '../backends/backend.ts';
 import type { ObservedValue } from '../expect/outcome.ts';
 import type { CaseResult, RunSummary } from '../result.ts';
 import type { ScenarioCase } from '../scenario/types.ts';
-import { caseId, runCase } from './run-case.ts';
+import { disagreements } from './disagreement.ts';
+import { caseId, runCase, type CaseRun } from './run-case.ts';
 
 export interface RunOptions {
   readonly timeoutMs: number;
@@ -31,14 +32,21 @@ export async function runAll(
   const started = performance.now();
   const results: CaseResult[] = [];
   const observed = new Map<string, readonly ObservedValue[]>();
-  outer: for (const c of cases) {
-    for (const backend of backends) {
-      const run = unsupportedSemantics(c, backend) ?? (await runCase(c, backend, options.timeoutMs));
+  for (const c of cases) {
+    const runs: CaseRun[] = [];
+    for (const backend of backends) runs.push(unsupportedSemantics(c, backend) ?? (await runCase(c, backend, options.timeoutMs)));
+    const last = runs.at(-1);
+    const extra = disagreements(runs);
+    // Disagreement is reported once, on the last backend's result.
+    if (last !== undefined && extra.length > 0) {
+      runs[runs.length - 1] = { ...last, result: { ...last.result, status: 'failed', failures: [...last.result.failures, ...extra] } };
+    }
+    for (const run of runs) {
       results.push(run.result);
       observed.set(run.result.id, run.observed);
       options.onCaseEnd?.(run.result);
-      if (options.bail && (run.result.status === 'failed' || run.result.status === 'error')) break outer;
     }
+    if (options.bail && runs.some((r) => r.result.status === 'failed' || r.result.status === 'error')) break;
   }
   const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
   const summary: RunSummary = {
@@ -49,7 +57,7 @@ export async function runAll(
 }
 
 /** Real QEMU has only its own semantics; a case under another is skipped there, not failed. */
-function unsupportedSemantics(c: ScenarioCase, backend: Backend): { result: CaseResult; observed: [] } | undefined {
+function unsupportedSemantics(c: ScenarioCase, backend: Backend): CaseRun | undefined {
   if (backend.name !== 'qemu' || c.semantics === 'qemu-7.2') return undefined;
   return {
     result: {
