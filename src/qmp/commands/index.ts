@@ -4,6 +4,7 @@
  */
 import type { Machine } from '../../machine.ts';
 import type { CommandTable } from '../dispatcher.ts';
+import { backupActions, backupCommands } from './backup.ts';
 import { bitmapActions, bitmapCommands } from './bitmap.ts';
 import { blockdevCommands } from './blockdev.ts';
 import { jobCommands } from './job.ts';
@@ -11,8 +12,8 @@ import { queryCommands } from './query.ts';
 import { snapshotActions, snapshotCommands } from './snapshot.ts';
 import { abortAction, transactionCommand, type ActionTable } from './transaction.ts';
 
-/** The actions `transaction` accepts (7.2 also has backup and internal-snapshot actions, not yet modelled). */
-export const transactionActions: ActionTable<Machine> = { abort: abortAction, ...bitmapActions, ...snapshotActions };
+/** The actions `transaction` accepts (7.2 also has internal-snapshot actions, not yet modelled). */
+export const transactionActions: ActionTable<Machine> = { abort: abortAction, ...bitmapActions, ...snapshotActions, ...backupActions };
 
 export const qmpCommands: CommandTable<Machine> = {
   ...blockdevCommands,
@@ -20,5 +21,6 @@ export const qmpCommands: CommandTable<Machine> = {
   ...queryCommands,
   ...jobCommands,
   ...snapshotCommands,
+  ...backupCommands,
   transaction: transactionCommand(transactionActions),
 };
