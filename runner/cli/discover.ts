@@ -1,6 +1,7 @@
 /**
- * Scenario files under the given paths: `.yaml`/`.yml` files, recursively, sorted so every run
- * and every shard sees one order. Fragments (`_name.yaml`) are only read through `use:`.
+ * Scenario files under the given paths, in the order given: `.yaml`/`.yml` files of a directory
+ * recursively and sorted, so every run sees one order. Fragments (`_name.yaml`) are only read
+ * through `use:`.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -19,9 +20,9 @@ export function discoverScenarioFiles(paths: readonly string[]): Discovery {
       continue;
     }
     if (!isDir) files.add(p);
-    else for (const f of walk(p)) files.add(f);
+    else for (const f of walk(p).sort()) files.add(f);
   }
-  return { files: [...files].sort(), missing };
+  return { files: [...files], missing };
 }
 
 function walk(dir: string): string[] {

@@ -34,7 +34,8 @@ export function checkJob(exp: JobExpectation, jobs: readonly JobInfo[]): CheckOu
   const got = (f: Field) => render(f, job[f]);
   for (const f of written) {
     const spanned = fields[f];
-    if (spanned !== undefined) observed.push({ span: spanned.span, text: got(f), holds: want(f) === got(f) });
+    // A field QEMU leaves out (e.g. `error` of a job that did not fail) has no value to write back.
+    if (spanned !== undefined) observed.push({ span: spanned.span, text: job[f] === undefined ? null : got(f), holds: want(f) === got(f) });
   }
   const differing = written.filter((f) => want(f) !== got(f));
   if (differing.length === 0) return { failures: [], observed };
