@@ -30,8 +30,8 @@ export function applyWrites(b: Writable, offsets: Float64Array): void {
   for (let i = 0; i < offsets.length; i++) b.set(offsets[i]!, WRITE_SIZE);
 }
 
-export function sparseBitmap(offsets: Float64Array): HBitmap {
-  const b = HBitmap.create(DISK_SIZE, GRANULARITY);
+export function sparseBitmap(offsets: Float64Array, size = DISK_SIZE): HBitmap {
+  const b = HBitmap.create(size, GRANULARITY);
   applyWrites(b, offsets);
   return b;
 }

@@ -28,7 +28,7 @@ interface Leaf {
   n: number;
 }
 
-const DEFAULT_LEAF_CAPACITY = 256;
+const DEFAULT_LEAF_CAPACITY = 512;
 
 export class GranuleRuns {
   readonly #cap: number;
@@ -161,6 +161,7 @@ export class GranuleRuns {
     for (const leaf of theirs) theirCount += leaf.n;
     const newLeaf = this.#leafSlab(Math.ceil((this.#runCount + theirCount) / fill) + 1);
     let cur = newLeaf();
+    let out = cur.runs;
     let n = 0;
     let curEnd = -Infinity;
     let count = 0;
@@ -199,7 +200,7 @@ export class GranuleRuns {
         if (e > curEnd) {
           count += e - curEnd;
           curEnd = e;
-          cur.runs[2 * n - 1] = e;
+          out[2 * n - 1] = e;
         }
         continue;
       }
@@ -208,10 +209,11 @@ export class GranuleRuns {
         leaves.push(cur);
         lastEnds.push(curEnd);
         cur = newLeaf();
+        out = cur.runs;
         n = 0;
       }
-      cur.runs[2 * n] = s;
-      cur.runs[2 * n + 1] = e;
+      out[2 * n] = s;
+      out[2 * n + 1] = e;
       n++;
       curEnd = e;
       count += e - s;
