@@ -1,28 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io.ts';
-import { main } from './main.ts';
-
-export interface Captured {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** main() in-process with captured output; `over` replaces parts of the outside world. */
-export async function cli(argv: string[], over: Partial<CliIo> = {}): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: {},
-    isTTY: false,
-    resolveBackends: async () => ({ ok: false, reason: 'no backend in this test' }),
-    ...over,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+import { runCaptured as cli } from './capture.ts';
 
 const LIB = 'test/fixtures/library';
 

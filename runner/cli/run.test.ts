@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend, BackendSession } from '../backends/backend.ts';
 import { resolveBackends } from './backend-registry.ts';
-import { cli } from './main.test.ts';
+import { runCaptured as cli } from './capture.ts';
 
 const PASSING = 'test/fixtures/library';
 const FAILING = 'test/fixtures/update/stale.yaml';

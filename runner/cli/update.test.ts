@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveBackends } from './backend-registry.ts';
-import { cli } from './main.test.ts';
+import { runCaptured as cli } from './capture.ts';
 
 let dir = '';
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reporterNames } from '../../reports/index.ts';
 import { resolveBackends } from '../../runner/cli/backend-registry.ts';
-import { main } from '../../runner/cli/main.ts';
+import { runCaptured } from '../../runner/cli/capture.ts';
 
 const FIXTURE = 'test/fixtures/update/stale.yaml';
 const out = mkdtempSync(join(tmpdir(), 'dirtysim-golden-'));
@@ -24,10 +24,9 @@ function normalise(text: string): string {
 }
 
 describe('end-to-end reporter output for a failing scenario', async () => {
-  let stdout = '';
-  const code = await main(
+  const { code, stdout } = await runCaptured(
     ['run', FIXTURE, ...reporterNames().map((n) => `--reporter=${n}=${join(out, n)}`), '--reporter=text'],
-    { stdout: (t) => (stdout += t), stderr: () => {}, env: {}, isTTY: false, resolveBackends },
+    { resolveBackends },
   );
 
   it('exits 1 and prints the text report to stdout as well', () => {
