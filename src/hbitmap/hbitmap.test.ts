@@ -89,4 +89,18 @@ describe('HBitmap worked examples (reference 1.2-1.7)', () => {
     expect(b.count).toBe(512);
     expect(b.nextDirty(0)).toBe(2 ** 46 - 512);
   });
+
+  it('a whole 64 TiB disk dirty is one run, and granule runs can start mid-way', () => {
+    const b = HBitmap.create(64 * 2 ** 40, 512);
+    b.set(0, 64 * 2 ** 40);
+    expect(b.count).toBe(64 * 2 ** 40);
+    expect([...b.extents()]).toEqual([{ offset: 0, length: 64 * 2 ** 40 }]);
+    b.reset(2 ** 40, 512);
+    expect([...b.granuleRuns(2 ** 31 + 1)]).toEqual([{ start: 2 ** 31 + 1, end: 2 ** 37 }]);
+    expect(b.nextZero(0)).toBe(2 ** 40);
+  });
+
+  it('merging bitmaps of different sizes is a caller bug', () => {
+    expect(() => HBitmap.create(M, 512).mergeFrom(HBitmap.create(2 * M, 512))).toThrow(RangeError);
+  });
 });

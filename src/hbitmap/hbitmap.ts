@@ -136,18 +136,23 @@ export class HBitmap {
     }
   }
 
-  /** Dirty granule runs as granule indices [start, end), ascending: for pictures and diffs. */
-  granuleRuns(): IterableIterator<GranuleRun> {
-    return this.#runs.runs();
+  /**
+   * Dirty granule runs as granule indices [start, end), ascending, from the run holding or
+   * following granule `fromGranule`: for pictures and diffs at one character per granule.
+   */
+  granuleRuns(fromGranule = 0): IterableIterator<GranuleRun> {
+    return this.#runs.runs(fromGranule);
   }
 
   /**
-   * hbitmap_merge: OR `source` into this. Sizes must be equal (the caller checks, as
-   * bdrv_merge_dirty_bitmap does). With different granularities this is hbitmap_sparse_merge:
+   * hbitmap_merge: OR `source` into this. Sizes must be equal: the caller checks, as
+   * bdrv_merge_dirty_bitmap does, and a mismatch here throws as a caller bug. With different granularities this is hbitmap_sparse_merge:
    * each dirty byte run of the source, clipped to size, is set here and so rounded out to our
    * granules.
    */
   mergeFrom(source: HBitmap): void {
+    // QEMU asserts this (hbitmap_can_merge); bdrv_merge_dirty_bitmap reports it to the user first.
+    if (source.#size !== this.#size) throw new RangeError(`HBitmap.mergeFrom: sizes differ (${this.#size} and ${source.#size})`);
     const src = source.#runs;
     if (source.granularity === this.granularity) {
       this.#runs.addAll(src);
