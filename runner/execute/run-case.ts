@@ -23,45 +23,29 @@ export function caseId(c: ScenarioCase, backend: Backend['name']): string {
   return `${c.file}#${c.name}@${backend}`;
 }
 
+const CLOSE_GRACE_MS = 1000;
+
 type Ending =
   | { readonly status: 'done' }
   | { readonly status: 'timeout'; readonly span: SourceSpan }
   | { readonly status: 'error' | 'skipped'; readonly span: SourceSpan; readonly reason: string };
 
+/** What a case has produced so far; filled in as steps run, read once the case ends. */
+interface Progress {
+  readonly failures: Failure[];
+  readonly observed: ObservedValue[];
+  session?: BackendSession;
+  /** The step being run, so a breakdown points at it; the case's name before the first step. */
+  current: SourceSpan;
+}
+
 export async function runCase(c: ScenarioCase, backend: Backend, timeoutMs: number): Promise<CaseRun> {
   const started = performance.now();
-  const failures: Failure[] = [];
-  const observed: ObservedValue[] = [];
-  const deadline = new Deadline(timeoutMs);
-  let session: BackendSession | undefined;
-  // The step being run, so a breakdown points at it; the case's name before the first step.
-  let current = c.span;
-  const ending = await (async (): Promise<Ending> => {
-    try {
-      const opening = backend.open(c.setup);
-      const opened = await deadline.race(opening);
-      if (!opened.done) {
-        // Whatever opens late must still be released.
-        opening.then((s) => s.close(), () => undefined).catch(() => undefined);
-        return { status: 'timeout', span: c.span };
-      }
-      session = opened.value;
-      for (const step of c.steps) {
-        current = step.span;
-        const r = await deadline.race(runStep(step, opened.value));
-        if (!r.done) return { status: 'timeout', span: step.span };
-        failures.push(...r.value.failures);
-        observed.push(...r.value.observed);
-        if (r.value.stop) break;
-      }
-      return { status: 'done' };
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      return { status: e instanceof Unsupported ? 'skipped' : 'error', span: current, reason };
-    }
-  })();
-  // A hung session may never answer close(); bound it by the same budget plus a grace period.
-  if (session !== undefined) await new Deadline(1000).race(session.close().catch(() => undefined));
+  const progress: Progress = { failures: [], observed: [], current: c.span };
+  const ending = await drive(c, backend, new Deadline(timeoutMs), progress);
+  const { failures, observed, session } = progress;
+  // A wedged session may never answer close(); give it a short grace, not the case's budget.
+  if (session !== undefined) await new Deadline(CLOSE_GRACE_MS).race(session.close().catch(() => undefined));
   if (ending.status === 'timeout') {
     failures.push({
       code: 'timeout',
@@ -82,5 +66,30 @@ export async function runCase(c: ScenarioCase, backend: Backend, timeoutMs: numb
       return { result: { ...base, status: 'skipped', skipReason: ending.reason }, observed };
     default:
       return { result: { ...base, status: failures.length > 0 ? 'failed' : 'passed' }, observed };
+  }
+}
+
+async function drive(c: ScenarioCase, backend: Backend, deadline: Deadline, p: Progress): Promise<Ending> {
+  try {
+    const opening = backend.open(c.setup);
+    const opened = await deadline.race(opening);
+    if (!opened.done) {
+      // Whatever opens late must still be released.
+      opening.then((s) => s.close(), () => undefined).catch(() => undefined);
+      return { status: 'timeout', span: c.span };
+    }
+    p.session = opened.value;
+    for (const step of c.steps) {
+      p.current = step.span;
+      const r = await deadline.race(runStep(step, opened.value));
+      if (!r.done) return { status: 'timeout', span: step.span };
+      p.failures.push(...r.value.failures);
+      p.observed.push(...r.value.observed);
+      if (r.value.stop) break;
+    }
+    return { status: 'done' };
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    return { status: e instanceof Unsupported ? 'skipped' : 'error', span: p.current, reason };
   }
 }
