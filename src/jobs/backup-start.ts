@@ -56,7 +56,7 @@ export function prepareBackup(machine: Machine, source: BlockNode, target: Block
   if (syncBitmap !== undefined) freezeSyncBitmap(syncBitmap);
   const blk = machine.graph.attachBackend({ kind: 'internal', user: o['job-id'] ?? '' }, target);
   const bcs = new BlockCopyState(machine, source, blk, blockCopyClusterSize(target));
-  const cbw = appendCopyBeforeWrite(machine, bcs, o['filter-node-name']);
+  const cbw = appendCopyBeforeWrite(machine, bcs, target, o['filter-node-name']);
   const run = new BackupRun(machine, {
     sync: common.sync,
     syncBitmap,

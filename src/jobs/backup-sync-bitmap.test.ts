@@ -31,7 +31,7 @@ describe('reference 4.6 outcome table (b0 = 4 clusters, one new cluster written 
       start(m, { target: 'tgt', sync: row.sync, bitmap: 'b0', 'bitmap-mode': row.mode });
       advanceJob(m, 'j', { chunks: 1 });
       if (row.write) guest(m, 'write -P 0x22 3M 64K');
-      if (row.end === 'success') expect(advanceJob(m, 'j', 'settle').status).toBe('null');
+      if (row.end === 'success') expect(advanceJob(m, 'j', 'settle')).toMatchObject({ status: 'null' });
       else expect(qmp(m, 'job-cancel', { id: 'j' })).toEqual({ return: {} });
       expect(listed(m, 'src')).toEqual([['b0', row.count, true, false]]);
     });
@@ -40,7 +40,7 @@ describe('reference 4.6 outcome table (b0 = 4 clusters, one new cluster written 
   it('manual finalize: pending keeps b0 busy behind an anonymous successor; job-finalize leaves b0 = 0', () => {
     const m = backupMachine();
     start(m, { target: 'tgt', sync: 'full', bitmap: 'b0', 'bitmap-mode': 'on-success', 'auto-finalize': false });
-    expect(advanceJob(m, 'j', 'settle').status).toBe('pending');
+    expect(advanceJob(m, 'j', 'settle')).toMatchObject({ status: 'pending' });
     expect(listed(m, 'src').slice(1)).toEqual([['<anon>', 0, true, false], ['b0', 4 * K64, true, true]]);
     qmp(m, 'job-finalize', { id: 'j' });
     expect(listed(m, 'src')).toEqual([['b0', 0, true, false]]);
@@ -102,7 +102,7 @@ describe('iotest-257 crossing: sync × bitmap-mode × outcome', () => {
           advanceJob(m, 'j', { chunks: 1 });
           guest(m, 'write -P 0x22 3M 64K');
           if (outcome === 'cancel') qmp(m, 'job-cancel', { id: 'j' });
-          else expect(advanceJob(m, 'j', 'settle').status).toBe('null');
+          else expect(advanceJob(m, 'j', 'settle')).toMatchObject({ status: 'null' });
           const b0 = bitmap(m, 'src', 'b0');
           expect([b0.busy, b0.recording, m.graph.node('src')?.dirtyBitmaps.length]).toEqual([false, true, 1]);
           expect(dirtyOffsets(b0)).toEqual(expected(sync, mode, outcome));

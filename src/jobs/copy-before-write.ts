@@ -49,10 +49,15 @@ export interface CopyBeforeWrite {
   drop(): void;
 }
 
-/** bdrv_cbw_append: the filter goes above `bcs.source`, taking over all its parents. */
-export function appendCopyBeforeWrite(machine: Machine, bcs: BlockCopyState, filterNodeName: string | undefined): CopyBeforeWrite {
+/**
+ * bdrv_cbw_append: the filter goes above `bcs.source`, taking over its parents. Not the target's
+ * edges: the filter has the target as a child, so pointing the target at the filter would make a
+ * loop, which bdrv_replace_node skips (a drive-backup sync=none target keeps the source as backing).
+ */
+export function appendCopyBeforeWrite(machine: Machine, bcs: BlockCopyState, target: BlockNode, filterNodeName: string | undefined): CopyBeforeWrite {
   const driver = new CopyBeforeWriteDriver(bcs);
   const node = insertFilter(machine, driver, 'file', bcs.source, filterNodeName);
+  for (const [role, child] of target.children()) if (child === node) target.setChild(role, bcs.source);
   const done = InternalBitmap.create(node, bcs.clusterSize);
   const access = InternalBitmap.create(node, bcs.clusterSize);
   access.set(0, access.size);
