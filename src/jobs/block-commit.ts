@@ -1,13 +1,14 @@
 /**
  * qmp_block_commit's checks for an intermediate commit, in QEMU 7.2's order with its texts
  * (probed on 7.2.22). The device lookup comes first and a miss is class DeviceNotFound (libvirt
- * probes for it). Committing the active layer (mirror-based, reference 4.4) is not modelled.
+ * probes for it). Committing the active layer goes to the mirror (commit_active_start, reference 4.4).
  */
 import type { BlockNode } from '../graph/node.ts';
 import { checkNodeName } from '../graph/node-name.ts';
 import type { Machine } from '../machine.ts';
 import { chainContains, filterOrCow, findBackingImage, findBase, skipFilters } from './chain.ts';
 import { commitDriver } from './commit.ts';
+import { commitActive } from './mirror-start.ts';
 import { busyNode } from './registry.ts';
 import { fail, jobCreateError, launch, type JobStartOptions, type StartResult } from './start.ts';
 
@@ -38,7 +39,10 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
   const busy = busyNode(machine, chain);
   if (busy !== undefined) return fail(busy);
   if (top === base) return fail('cannot commit an image into itself');
-  if (top === bs) return fail('block-commit of the active layer (mirror-based) is not modelled');
+  if (top === bs) {
+    if (a['backing-file'] !== undefined) return fail("'backing-file' specified, but 'top' is the active layer");
+    return commitActive(machine, a, { top, base, filterNodeName: a['filter-node-name'] });
+  }
   // commit_start
   if (skipFilters(top) === skipFilters(base)) return fail('Invalid files for merge: top and base are the same');
   const bad = jobCreateError(machine, a);

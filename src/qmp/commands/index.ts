@@ -8,6 +8,7 @@ import { backupActions, backupCommands } from './backup.ts';
 import { bitmapActions, bitmapCommands } from './bitmap.ts';
 import { blockdevCommands } from './blockdev.ts';
 import { jobCommands } from './job.ts';
+import { mirrorCommands } from './mirror.ts';
 import { queryCommands } from './query.ts';
 import { snapshotActions, snapshotCommands } from './snapshot.ts';
 import { abortAction, transactionCommand, type ActionTable } from './transaction.ts';
@@ -20,6 +21,7 @@ export const qmpCommands: CommandTable<Machine> = {
   ...bitmapCommands,
   ...queryCommands,
   ...jobCommands,
+  ...mirrorCommands,
   ...snapshotCommands,
   ...backupCommands,
   transaction: transactionCommand(transactionActions),
