@@ -134,4 +134,40 @@ describe('backup, the 7.2 probe layout (reference 4.6, 4.7)', () => {
     expect(qmp(m, 'transaction', { actions: [action] })).toEqual({ return: {} });
     expect(takeEvents(m)).toEqual(['created', 'running', 'paused', 'running']);
   });
+
+  it('on-target-error=stop pauses at the failing cluster and retries it on resume', () => {
+    const m = backupMachine();
+    qmp(m, 'blockdev-add', { driver: 'blkdebug', 'node-name': 'dbg', image: 'tgt', 'inject-error': [{ event: 'pwritev', sector: 256, once: true }] });
+    qmp(m, 'blockdev-backup', { ...bitmapBackup, target: 'dbg', 'bitmap-mode': 'on-success', 'on-target-error': 'stop' });
+    takeEvents(m);
+    expect(advanceJob(m, 'j', 'settle')).toEqual({ ok: true, chunks: 2, status: 'paused' });
+    expect(takeEvents(m)).toEqual([{ event: 'BLOCK_JOB_ERROR', data: { device: 'j', operation: 'write', action: 'stop' } }, 'paused']);
+    qmp(m, 'job-resume', { id: 'j' });
+    expect(advanceJob(m, 'j', 'settle')).toMatchObject({ status: 'null' });
+    expect(listed(m, 'src')).toEqual([['b0', 0, true, false]]);
+  });
+
+  it('a source read error is reported under on-source-error, not on-target-error', () => {
+    const m = backupMachine();
+    qmp(m, 'blockdev-add', { driver: 'blkdebug', 'node-name': 'dbg', image: 'src', 'inject-error': [{ event: 'read_aio', sector: 256 }] });
+    expect(qmp(m, 'blockdev-backup', { 'job-id': 'j', device: 'dbg', target: 'tgt', sync: 'full', 'on-target-error': 'stop' })).toEqual({ return: {} });
+    takeEvents(m);
+    expect(advanceJob(m, 'j', 'settle')).toMatchObject({ status: 'null' });
+    const events = takeEvents(m);
+    expect(events[0]).toEqual({ event: 'BLOCK_JOB_ERROR', data: { device: 'j', operation: 'read', action: 'report' } });
+    expect(events).toContainEqual({
+      event: 'BLOCK_JOB_COMPLETED',
+      data: { type: 'backup', device: 'j', len: M4, offset: 2 * K64, speed: 0, error: 'Input/output error' },
+    });
+  });
+
+  it('a failing copy-before-write fails the guest write (on-cbw-error=break-guest-write)', () => {
+    const m = backupMachine();
+    qmp(m, 'blockdev-add', { driver: 'blkdebug', 'node-name': 'dbg', image: 'tgt', 'inject-error': [{ event: 'pwritev_zero', sector: 6144 }] });
+    qmp(m, 'blockdev-backup', { 'job-id': 'j', device: 'src', target: 'dbg', sync: 'full' });
+    const vda = m.graph.device('vda');
+    if (vda === undefined) throw new Error('no vda');
+    expect(qemuIo(m, vda, 'write -P 0x22 3M 64K')).toMatchObject({ ok: false });
+    expect(qemuIo(m, node(m, 'src'), 'read -P 0 3M 64K')).toEqual({ ok: true });
+  });
 });
