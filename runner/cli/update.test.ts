@@ -40,4 +40,15 @@ describe('dirtysim run --update', () => {
     const second = await cli(['run', files.stale, files.clear], { resolveBackends });
     expect([second.code, second.stdout]).toEqual([0, expect.stringContaining('2 passed, 0 failed')]);
   });
+
+  it('writes an expectation that comes from a fragment into the fragment, which stays valid', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dirtysim-update-'));
+    cpSync('test/fixtures/update-fragment', dir, { recursive: true });
+    const fragment = join(dir, '_disk.yaml');
+    const before = readFileSync(fragment, 'utf8');
+    const first = await cli(['run', '--update', dir], { resolveBackends });
+    expect([first.code, first.stderr]).toEqual([0, `dirtysim: updated ${fragment}\n`]);
+    expect(readFileSync(fragment, 'utf8')).toBe(before.replace('count: 4K }', 'count: 64K }'));
+    expect((await cli(['run', dir], { resolveBackends })).code).toBe(0);
+  });
 });
