@@ -7,9 +7,13 @@ import { createHash } from 'node:crypto';
 export class DenseBitset {
   readonly words: Uint32Array;
 
-  constructor(readonly size: number, readonly granularity: number) {
+  constructor(readonly size: number, readonly granularity: number, words?: Uint32Array) {
     // Whole 64-bit words, like hbitmap's last level, so the bytes hash like QEMU's.
-    this.words = new Uint32Array(2 * Math.max(Math.ceil(Math.ceil(size / granularity) / 64), 1));
+    this.words = words ?? new Uint32Array(2 * Math.max(Math.ceil(Math.ceil(size / granularity) / 64), 1));
+  }
+
+  copy(): DenseBitset {
+    return new DenseBitset(this.size, this.granularity, this.words.slice());
   }
 
   set(offset: number, bytes: number): void {

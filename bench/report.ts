@@ -7,6 +7,23 @@ export function timed<T>(fn: () => T): { ms: number; value: T } {
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
 }
 
+/**
+ * The median time of `reps` runs of fn, each on a fresh input from setup (untimed), so one
+ * scheduling hiccup on a shared machine does not decide PASS or MISS. Returns the last result.
+ */
+export function medianTimed<I, T>(reps: number, setup: () => I, fn: (input: I) => T): { ms: number; value: T } {
+  const times: number[] = [];
+  let last: { ms: number; value: T } | undefined;
+  for (let i = 0; i < reps; i++) {
+    const input = setup();
+    last = timed(() => fn(input));
+    times.push(last.ms);
+  }
+  if (last === undefined) throw new RangeError('medianTimed needs reps >= 1');
+  times.sort((a, b) => a - b);
+  return { ms: times[times.length >> 1]!, value: last.value };
+}
+
 /** One benchmark line: what was measured, the value, the target and PASS/MISS. */
 export function resultLine(label: string, measured: string, target: string, pass: boolean): string {
   return `${label.padEnd(44)} ${measured.padEnd(34)} target ${target.padEnd(16)} ${pass ? 'PASS' : 'MISS'}`;

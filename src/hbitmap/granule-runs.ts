@@ -166,33 +166,43 @@ export class GranuleRuns {
     let curEnd = -Infinity;
     let count = 0;
     let runCount = 0;
+    // Each side's next start is Infinity once it is used up. Only a lone leaf can be empty.
     let ai = 0, aj = 0, aRuns = ours[0]!.runs, aLen = 2 * ours[0]!.n;
+    let aS = aLen > 0 ? aRuns[0]! : Infinity;
     let bi = 0, bj = 0, bRuns = theirs[0]?.runs ?? aRuns, bLen = 2 * (theirs[0]?.n ?? 0);
+    let bS = bLen > 0 ? bRuns[0]! : Infinity;
     for (;;) {
-      while (aj >= aLen && ai + 1 < ours.length) {
-        const leaf = ours[++ai]!;
-        aRuns = leaf.runs;
-        aLen = 2 * leaf.n;
-        aj = 0;
-      }
-      while (bj >= bLen && bi + 1 < theirs.length) {
-        const leaf = theirs[++bi]!;
-        bRuns = leaf.runs;
-        bLen = 2 * leaf.n;
-        bj = 0;
-      }
       let s: number;
       let e: number;
-      if (aj < aLen && (bj >= bLen || aRuns[aj]! <= bRuns[bj]!)) {
-        s = aRuns[aj]!;
+      if (aS <= bS) {
+        if (aS === Infinity) break;
+        s = aS;
         e = aRuns[aj + 1]!;
         aj += 2;
-      } else if (bj < bLen) {
-        s = bRuns[bj]!;
+        if (aj < aLen) {
+          aS = aRuns[aj]!;
+        } else if (++ai < ours.length) {
+          aRuns = ours[ai]!.runs;
+          aLen = 2 * ours[ai]!.n;
+          aj = 0;
+          aS = aRuns[0]!;
+        } else {
+          aS = Infinity;
+        }
+      } else {
+        s = bS;
         e = bRuns[bj + 1]!;
         bj += 2;
-      } else {
-        break;
+        if (bj < bLen) {
+          bS = bRuns[bj]!;
+        } else if (++bi < theirs.length) {
+          bRuns = theirs[bi]!.runs;
+          bLen = 2 * theirs[bi]!.n;
+          bj = 0;
+          bS = bRuns[0]!;
+        } else {
+          bS = Infinity;
+        }
       }
       if (s >= e) continue;
       if (s <= curEnd) {
