@@ -167,6 +167,8 @@ export class GranuleRuns {
     let count = 0;
     let runCount = 0;
     // Each side's next start is Infinity once it is used up. Only a lone leaf can be empty.
+    // The two branches below mirror each other on purpose: this is the merge's hot loop, and
+    // keeping both cursors in locals is what makes it as fast as a dense OR.
     let ai = 0, aj = 0, aRuns = ours[0]!.runs, aLen = 2 * ours[0]!.n;
     let aS = aLen > 0 ? aRuns[0]! : Infinity;
     let bi = 0, bj = 0, bRuns = theirs[0]?.runs ?? aRuns, bLen = 2 * (theirs[0]?.n ?? 0);
