@@ -27,7 +27,13 @@ export type ErrorAction = 'report' | 'ignore' | 'stop';
  * What one iteration of the run loop ended with. `synced`: nothing left to copy for now (a
  * mirror's bitmap is clean): the job becomes ready the first time, then idles until told more.
  */
-export type StepOutcome = 'more' | 'synced' | 'done' | { readonly failed: Errno };
+export type StepOutcome = 'more' | 'synced' | 'done' | JobFailure;
+
+/** A failed job's errno, and the message its error carries when it is not strerror's (job->err). */
+export interface JobFailure {
+  readonly failed: Errno;
+  readonly message?: string;
+}
 
 /** The job type's callbacks (JobDriver .run split into iterations, .prepare, .abort, .clean). */
 export interface JobDriver {
@@ -79,6 +85,7 @@ export class Job {
   /** job-complete or a soft cancel was accepted: the job runs to its end once it is ready. */
   #finishing = false;
   #ret: Errno | 'ECANCELED' | undefined;
+  #message: string | undefined;
   #ioStatus: 'ok' | 'failed' | 'nospace' = 'ok';
 
   constructor(
@@ -105,10 +112,11 @@ export class Job {
   get ioStatus(): 'ok' | 'failed' | 'nospace' {
     return this.#ioStatus;
   }
-  /** query-jobs `error`: strerror of a failed job's return value. */
+  /** query-jobs `error`: the failure's own message, else strerror of the job's return value. */
   get error(): string | undefined {
     const r = this.#ret;
-    return r === undefined ? undefined : r === 'ECANCELED' ? 'Operation canceled' : ERRNO_TEXT[r];
+    if (r === undefined) return undefined;
+    return r === 'ECANCELED' ? 'Operation canceled' : (this.#message ?? ERRNO_TEXT[r]);
   }
 
   /** job_is_ready: BlockJobInfo.ready. */
@@ -138,7 +146,10 @@ export class Job {
       this.machine.emit('BLOCK_JOB_READY', this.eventData());
       return true;
     }
-    if (outcome !== 'done') this.#ret = outcome.failed;
+    if (outcome !== 'done') {
+      this.#ret = outcome.failed;
+      this.#message = outcome.message;
+    }
     this.completed();
     return true;
   }

@@ -22,7 +22,7 @@ import { flags, NO_FLAGS, type Errno } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
 import type { Bytes } from '../size.ts';
 import { allocatedAbove, dropFilter, filterOrCow, findBase, insertFilter, releaseIfUnused, replaceNode, statusRun } from './chain.ts';
-import type { Job, JobDriver, JobType, OnError, StepOutcome } from './job.ts';
+import type { Job, JobDriver, JobFailure, JobType, OnError, StepOutcome } from './job.ts';
 import { MirrorBitmap } from './mirror-bitmap.ts';
 import { MirrorTopDriver } from './mirror-top.ts';
 
@@ -108,22 +108,24 @@ class MirrorRun implements JobDriver {
     if (!this.started) {
       this.started = true;
       const failed = this.start(job);
-      if (failed !== undefined) return { failed };
+      if (failed !== undefined) return failed;
     }
-    const failure = this.copyNextArea(job);
-    if (failure !== undefined) {
-      const policy = failure.operation === 'read' ? this.plan.onSourceError : this.plan.onTargetError;
-      const action = job.errorAction(failure.operation, failure.errno, policy);
-      if (action === 'report') return { failed: failure.errno };
-    }
+    // mirror_run's loop: an iteration that finds the bitmap clean is where the job turns ready.
+    const copied = this.copyNextArea(job);
     job.total = job.current + this.s.bitmap.count;
-    if (this.s.bitmap.count > 0) return 'more';
-    if (this.finishing) return 'done';
-    this.synced = true;
-    return 'synced';
+    if (copied === 'copied') return 'more';
+    if (copied === 'clean') {
+      if (this.finishing) return 'done';
+      this.synced = true;
+      return 'synced';
+    }
+    const policy = copied.operation === 'read' ? this.plan.onSourceError : this.plan.onTargetError;
+    const action = job.errorAction(copied.operation, copied.errno, policy);
+    return action === 'report' ? { failed: copied.errno } : 'more';
   }
 
   complete(): void {
+
     this.shouldComplete = true;
     this.finishing = true;
   }
@@ -137,11 +139,13 @@ class MirrorRun implements JobDriver {
   }
 
   /** mirror_run before the loop: grow an active commit's base, then mirror_dirty_init. */
-  private start(job: Job): Errno | undefined {
+  private start(job: Job): JobFailure | undefined {
     const { source, target } = this.plan;
     const length = source.length();
-    if (this.plan.type === 'commit' && target.length() < length) {
-      if (!genericPath(this.machine.semantics).truncate(target, length).ok) return 'EIO';
+    if (this.plan.type === 'commit') {
+      if (target.length() < length && !genericPath(this.machine.semantics).truncate(target, length).ok) return { failed: 'EIO' };
+    } else if (target.length() !== length) {
+      return { failed: 'EINVAL', message: 'Source and target image have different sizes' };
     }
     const bitmap = this.s.bitmap;
     if (this.plan.initialCopy) {
@@ -151,7 +155,7 @@ class MirrorRun implements JobDriver {
       } else {
         if (this.plan.zeroTarget) {
           const zeroed = blkModify(this.machine, this.s.targetBlk, { kind: 'write-zeroes', offset: 0, bytes: length, flags: flags('BDRV_REQ_MAY_UNMAP') });
-          if (!zeroed.ok) return zeroed.errno;
+          if (!zeroed.ok) return { failed: zeroed.errno };
         }
         const bottom = this.plan.copyAbove ?? findBase(source);
         for (const r of allocatedAbove(source, bottom, 0, length)) bitmap.set(r.start, r.end - r.start);
@@ -162,10 +166,10 @@ class MirrorRun implements JobDriver {
   }
 
   /** One mirror_iteration: the next dirty area, as far as the chain's allocation status is equal. */
-  private copyNextArea(job: Job): Failure | undefined {
+  private copyNextArea(job: Job): 'clean' | 'copied' | Failure {
     const bitmap = this.s.bitmap;
     const area = bitmap.nextDirtyArea(this.cursor, MAX_IO_BYTES) ?? bitmap.nextDirtyArea(0, MAX_IO_BYTES);
-    if (area === undefined) return undefined;
+    if (area === undefined) return 'clean';
     const { source } = this.plan;
     const run = statusRun(allocatedAbove(source, findBase(source), area.offset, area.length), area.offset, area.length);
     const offset = area.offset;
@@ -179,7 +183,7 @@ class MirrorRun implements JobDriver {
       return failure;
     }
     job.current += bytes;
-    return undefined;
+    return 'copied';
   }
 
   private copy(offset: Bytes, bytes: Bytes): Failure | undefined {
