@@ -160,6 +160,9 @@ export class GranuleRuns {
     let theirCount = 0;
     for (const leaf of theirs) theirCount += leaf.n;
     const newLeaf = this.#leafSlab(Math.ceil((this.#runCount + theirCount) / fill) + 1);
+    // Our leaves are read once, in order; each one used up becomes an output leaf, which saves
+    // the page faults of fresh memory for most of the output.
+    const spent: Float64Array[] = [];
     let cur = newLeaf();
     let out = cur.runs;
     let n = 0;
@@ -184,6 +187,7 @@ export class GranuleRuns {
         if (aj < aLen) {
           aS = aRuns[aj]!;
         } else if (++ai < ours.length) {
+          spent.push(aRuns);
           aRuns = ours[ai]!.runs;
           aLen = 2 * ours[ai]!.n;
           aj = 0;
@@ -220,7 +224,7 @@ export class GranuleRuns {
         cur.n = n;
         leaves.push(cur);
         lastEnds.push(curEnd);
-        cur = newLeaf();
+        cur = { runs: spent.pop() ?? newLeaf().runs, n: 0 };
         out = cur.runs;
         n = 0;
       }
