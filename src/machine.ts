@@ -1,9 +1,10 @@
 /**
  * One simulated QEMU instance: the host file system it sees, its block graph, the dirtying
  * semantics it runs under and the QMP events it has emitted. Deterministic: no clocks, no I/O.
+ * A crash is simply dropping the Machine: nothing is stored, the image keeps what it had.
  */
-import { BlockGraph } from './graph/graph.ts';
 import { ImageStore } from './image/store.ts';
+import { PersistingGraph } from './persistence/persisting-graph.ts';
 import type { QmpEvent } from './qmp/reply.ts';
 
 /**
@@ -13,7 +14,8 @@ import type { QmpEvent } from './qmp/reply.ts';
 export type Semantics = 'qemu-7.2' | 'write-unchanged-clean';
 
 export class Machine {
-  readonly graph = new BlockGraph();
+  /** Its qcow2 nodes load stored bitmaps on open and store them on close (persistence/). */
+  readonly graph = new PersistingGraph();
   readonly events: QmpEvent[] = [];
   private implicitNames = 0;
 
@@ -30,6 +32,11 @@ export class Machine {
   nextImplicitNodeName(): string {
     this.implicitNames++;
     return `#block${String(this.implicitNames).padStart(3, '0')}`;
+  }
+
+  /** A clean quit: every node stores its persistent bitmaps. Use the machine no further. */
+  quit(): void {
+    this.graph.quit();
   }
 
   emit(event: string, data: Readonly<Record<string, unknown>>): void {

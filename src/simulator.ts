@@ -4,10 +4,12 @@
  */
 import { observeBitmaps, type NodeObservation } from './bitmaps/observe.ts';
 import { blockdevAdd } from './graph/open.ts';
+import { infoFlags, type InfoFlag } from './image/bitmap-directory.ts';
 import type { ImageFormat } from './image/image.ts';
 import { ImageStore } from './image/store.ts';
 import { qemuIo, type QemuIoResult } from './io/qemu-io.ts';
 import { Machine, type Semantics } from './machine.ts';
+import { qemuImgBitmap, type ToolResult } from './persistence/qemu-img-bitmap.ts';
 import { qmpCommands } from './qmp/commands/index.ts';
 import { dispatch } from './qmp/dispatcher.ts';
 import type { QmpEvent, QmpReply } from './qmp/reply.ts';
@@ -16,6 +18,13 @@ export interface SimulatorOptions {
   readonly semantics?: Semantics;
   /** The host files; pass the previous simulator's store to reopen the same images. */
   readonly images?: ImageStore;
+}
+
+/** One entry of `qemu-img info`'s format-specific `bitmaps` list. */
+export interface StoredBitmapInfo {
+  readonly name: string;
+  readonly granularity: number;
+  readonly flags: readonly InfoFlag[];
 }
 
 export class Simulator {
@@ -49,14 +58,53 @@ export class Simulator {
   }
 
   /**
-   * `qemu-io -f FORMAT -c LINE FILE` on a closed image: the tool opens the image (with its
-   * backing chain) through its own block layer, here a throw-away Machine over the same files.
-   * TODO(persistence): stored `auto` bitmaps are not yet loaded, so offline writes dirty none.
+   * `qemu-io -f FORMAT -c LINE... FILE` on a closed image: the tool opens the image (with its
+   * backing chain) through its own block layer, here a throw-away Machine over the same files, so
+   * the image's `auto` bitmaps load and record the writes, and are stored when the tool exits
+   * (reference 5.5). A file this instance holds is refused by image locking.
    */
-  offlineIo(filename: string, format: ImageFormat, line: string): QemuIoResult {
+  offlineIo(filename: string, format: ImageFormat, lines: string | readonly string[]): QemuIoResult {
+    if (this.lockOf(filename) !== undefined) {
+      return { ok: false, message: `can't open device ${filename}: Failed to get "write" lock\nIs another process using the image [${filename}]?` };
+    }
     const tool = new Machine(this.semantics, this.images);
     const opened = blockdevAdd(tool, { driver: format, 'node-name': 'image', file: { driver: 'file', filename } });
-    return opened.ok ? qemuIo(tool, opened.node, line) : { ok: false, message: opened.message };
+    if (!opened.ok) return { ok: false, message: opened.message };
+    let result: QemuIoResult = { ok: true };
+    for (const line of typeof lines === 'string' ? [lines] : lines) {
+      result = qemuIo(tool, opened.node, line);
+      if (!result.ok) break;
+    }
+    tool.quit();
+    return result;
+  }
+
+  /** `qemu-img bitmap ARGS...` (the words after `bitmap`) on a closed image of this host. */
+  qemuImgBitmap(args: readonly string[]): ToolResult {
+    return qemuImgBitmap(this.images, this.semantics, args, (filename) => this.lockOf(filename));
+  }
+
+  /**
+   * The stored bitmap directory of an image file as `qemu-img info -U` lists it (directory
+   * order), [] for an image without bitmaps, undefined when there is no such file.
+   */
+  storedBitmaps(filename: string): readonly StoredBitmapInfo[] | undefined {
+    const image = this.images.get(filename);
+    if (image === undefined) return undefined;
+    if (image.format !== 'qcow2') return [];
+    return image.bitmaps.entries().map((e) => ({ name: e.name, granularity: e.granularity, flags: infoFlags(e) }));
+  }
+
+  /** Clean quit: every node stores its persistent bitmaps. The simulator is not used afterwards. */
+  quit(): void {
+    this.machine.quit();
+  }
+
+  /** The lock this instance holds on a host file: write while a writable node has it open. */
+  private lockOf(filename: string): 'write' | 'read' | undefined {
+    const users = this.machine.graph.nodes().filter((n) => n.driver.name === 'file' && n.driver.filename(n) === filename);
+    if (users.length === 0) return undefined;
+    return users.some((n) => !n.readOnly) ? 'write' : 'read';
   }
 
   /** Events emitted since the last call, oldest first. */

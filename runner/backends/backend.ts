@@ -73,6 +73,14 @@ export interface BitmapObservation {
   readonly size: Bytes;
 }
 
+/** One entry of the qcow2 format-specific `bitmaps` list of `qemu-img info`, in directory order. */
+export interface StoredBitmapInfo {
+  readonly name: string;
+  readonly granularity: Bytes;
+  /** As qemu-img lists them: "in-use" before "auto". */
+  readonly flags: readonly string[];
+}
+
 export interface NodeObservation {
   readonly nodeName: string;
   readonly driver: string;
@@ -92,6 +100,16 @@ export interface BackendSession {
   restart(): Promise<void>;
   /** SIGKILL (or the simulator's equivalent: nothing unsaved survives) and reopen. */
   crash(): Promise<void>;
+  /**
+   * Host tools on the session's image files (optional: a backend without them skips the step).
+   * `qemu-img ARGS` run in the session directory, e.g. ['bitmap', '--add', 'base.qcow2', 'b1'];
+   * a failure's message is qemu-img's stderr.
+   */
+  qemuImg?(args: readonly string[]): Promise<IoReply>;
+  /** `qemu-io -f FORMAT -c LINE FILE` on an image file (a format of the Setup's images). */
+  offlineIo?(filename: string, line: string): Promise<IoReply>;
+  /** An image's stored bitmaps as `qemu-img info -U --output=json` lists them; undefined if no such file. */
+  storedBitmaps?(filename: string): Promise<readonly StoredBitmapInfo[] | undefined>;
   /** Releases everything: processes, sockets, temporary files. Safe to call twice. */
   close(): Promise<void>;
 }

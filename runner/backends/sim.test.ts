@@ -30,10 +30,33 @@ describe('sim backend', () => {
     await expect(s.qmp('query-block')).rejects.toThrow('closed');
   });
 
-  it('answers restart and crash with Unsupported until the core models persistence', async () => {
+  it('restart stores persistent bitmaps and rebuilds the graph; crash stores nothing', async () => {
     const s = await simBackend().open(setup);
-    await expect(s.restart()).rejects.toBeInstanceOf(Unsupported);
-    await expect(s.crash()).rejects.toBeInstanceOf(Unsupported);
+    await s.qmp('block-dirty-bitmap-add', { node: 'top', name: 'kept', persistent: true });
+    await s.qmp('block-dirty-bitmap-add', { node: 'top', name: 'lost', persistent: true });
+    await s.io('vda', 'write -P 0x11 0 4K');
+    await s.restart();
+    const names = async () => (await s.observe()).find((n) => n.nodeName === 'top')?.bitmaps.map((b) => [b.name, b.count, b.inconsistent]);
+    // The directory got [lost, kept] (newest first); loading lists it reversed.
+    expect(await names()).toEqual([['kept', size('64K'), false], ['lost', size('64K'), false]]);
+    expect(await s.storedBitmaps?.('top.qcow2')).toEqual([
+      { name: 'lost', granularity: size('64K'), flags: ['in-use', 'auto'] },
+      { name: 'kept', granularity: size('64K'), flags: ['in-use', 'auto'] },
+    ]);
+    await s.qmp('block-dirty-bitmap-add', { node: 'top', name: 'fresh', persistent: true });
+    await s.crash();
+    expect(await names()).toEqual([['kept', 0, true], ['lost', 0, true]]);
+    await s.close();
+  });
+
+  it('runs qemu-img bitmap on a closed image and refuses one the instance holds', async () => {
+    const s = await simBackend().open(setup);
+    expect(await s.qemuImg?.(['bitmap', '--add', 'top.qcow2', 'b1'])).toEqual({
+      ok: false,
+      message: `qemu-img: Could not open 'top.qcow2': Failed to get "write" lock\nIs another process using the image [top.qcow2]?`,
+    });
+    await expect(s.qemuImg?.(['info', 'top.qcow2'])).rejects.toBeInstanceOf(Unsupported);
+    await s.close();
   });
 
   it('refuses a setup the simulator rejects, naming the command', async () => {

@@ -1,13 +1,14 @@
 /**
  * The in-process simulator as a Backend. A session builds the Setup the way a harness builds
  * QEMU's: `qemu-img create` for every image, qemu-io on each closed image, then blockdev-add
- * and device_add over QMP, so the simulator sees exactly the commands real QEMU would.
+ * and device_add over QMP, so the simulator sees exactly the commands real QEMU would. Restart
+ * and crash rebuild the same graph over the same image files, after a clean quit or without one.
  */
 import { createImage } from '../../src/image/create.ts';
 import { isError } from '../../src/qmp/reply.ts';
 import { Simulator } from '../../src/simulator.ts';
 import { Unsupported } from '../execute/unsupported.ts';
-import type { Backend, BackendSession, ImageSpec, Setup } from './backend.ts';
+import type { Backend, BackendSession, ImageSpec, IoReply, Setup } from './backend.ts';
 
 export function simBackend(): Backend {
   return {
@@ -18,8 +19,8 @@ export function simBackend(): Backend {
 }
 
 async function openSession(setup: Setup): Promise<BackendSession> {
-  const sim = new Simulator({ semantics: setup.semantics });
-  const failed = build(sim, setup);
+  let sim = new Simulator({ semantics: setup.semantics });
+  const failed = createImages(sim, setup) ?? openGraph(sim, setup);
   // A setup the simulator refuses is a broken backend for this case, reported at the case.
   if (failed !== undefined) throw new Error(failed);
   let closed = false;
@@ -27,22 +28,42 @@ async function openSession(setup: Setup): Promise<BackendSession> {
     if (closed) throw new Error('the simulator session is closed');
     return sim;
   };
+  /** A new instance over the same image files, with the setup's graph opened again. */
+  const reopen = () => {
+    sim = new Simulator({ semantics: setup.semantics, images: live().images });
+    const broken = openGraph(sim, setup);
+    if (broken !== undefined) throw new Error(`reopen: ${broken}`);
+  };
+  const formatOf = (filename: string) => setup.images.find((i) => i.filename === filename)?.format ?? 'qcow2';
   return {
     qmp: async (command, args) => live().qmp(command, args ?? {}),
     io: async (target, line) => live().io(target, line),
     observe: async () => live().observe(),
     takeEvents: async () => live().takeEvents(),
-    // The core does not model a clean quit or power loss (bitmap store on close) yet.
-    restart: async () => Promise.reject(new Unsupported('restart: not supported yet by the simulator')),
-    crash: async () => Promise.reject(new Unsupported('crash: not supported yet by the simulator')),
+    // A clean quit stores every persistent bitmap; a crash drops the instance with nothing stored.
+    restart: async () => {
+      live().quit();
+      reopen();
+    },
+    crash: async () => reopen(),
+    qemuImg: async (args) => qemuImg(live(), args),
+    offlineIo: async (filename, line) => live().offlineIo(filename, formatOf(filename), line),
+    storedBitmaps: async (filename) => live().storedBitmaps(filename),
     close: async () => {
       closed = true;
     },
   };
 }
 
-/** Images, their data, then the graph; returns what failed, if anything. */
-function build(sim: Simulator, setup: Setup): string | undefined {
+/** The simulator runs `qemu-img bitmap` only. */
+function qemuImg(sim: Simulator, args: readonly string[]): IoReply {
+  const [sub, ...rest] = args;
+  if (sub !== 'bitmap') throw new Unsupported(`qemu-img ${sub ?? ''}: only 'bitmap' is simulated`);
+  return sim.qemuImgBitmap(rest);
+}
+
+/** `qemu-img create` and the qemu-io lines of every image; returns what failed, if anything. */
+function createImages(sim: Simulator, setup: Setup): string | undefined {
   for (const image of setup.images) {
     const created = createImage(sim.images, {
       filename: image.filename,
@@ -56,6 +77,11 @@ function build(sim: Simulator, setup: Setup): string | undefined {
     const filled = fillImage(sim, image);
     if (filled !== undefined) return filled;
   }
+  return undefined;
+}
+
+/** blockdev-add of every node, then device_add of every device, as QEMU's harness does. */
+function openGraph(sim: Simulator, setup: Setup): string | undefined {
   const commands: [string, Readonly<Record<string, unknown>>][] = [
     ...setup.blockdevs.map((args): [string, Readonly<Record<string, unknown>>] => ['blockdev-add', args]),
     ...setup.devices.map(({ id, drive }): [string, Readonly<Record<string, unknown>>] => ['device_add', { driver: 'virtio-blk-pci', id, drive }]),
@@ -67,18 +93,9 @@ function build(sim: Simulator, setup: Setup): string | undefined {
   return undefined;
 }
 
-/**
- * qemu-io on a closed image: a scratch simulator over the same host files opens the image alone
- * (with its backing chain, as qemu-io does) and runs the lines, then is dropped.
- */
+/** qemu-io on a closed image, all its lines in one run of the tool (which stores bitmaps on exit). */
 function fillImage(sim: Simulator, image: ImageSpec): string | undefined {
   if (image.data.length === 0) return undefined;
-  const scratch = new Simulator({ semantics: sim.semantics, images: sim.images });
-  const opened = scratch.qmp('blockdev-add', { driver: image.format, 'node-name': 'image', file: { driver: 'file', filename: image.filename } });
-  if (isError(opened)) return `qemu-io ${image.filename}: ${opened.error.desc}`;
-  for (const line of image.data) {
-    const r = scratch.io('image', line);
-    if (!r.ok) return `qemu-io ${image.filename} -c '${line}': ${r.message}`;
-  }
-  return undefined;
+  const r = sim.offlineIo(image.filename, image.format, image.data);
+  return r.ok ? undefined : `qemu-io ${image.filename}: ${r.message}`;
 }

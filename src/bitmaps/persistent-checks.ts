@@ -5,13 +5,11 @@
  * Nothing is written here: QEMU stores persistent bitmaps only on close or inactivation.
  */
 import type { BlockNode } from '../graph/node.ts';
+import { dirEntrySize, QCOW2_MAX_BITMAP_DIRECTORY_SIZE, QCOW2_MAX_BITMAPS } from '../image/bitmap-directory.ts';
 import type { Qcow2Compat } from '../image/image.ts';
 import type { Bytes } from '../size.ts';
 import { BDRV_BITMAP_MAX_NAME_SIZE, dirtyBitmapsOf, findDirtyBitmap, nameBytes } from './node-bitmaps.ts';
 
-/** qcow2 limits (block/qcow2.h, block/qcow2-bitmap.c). */
-export const QCOW2_MAX_BITMAPS = 65535;
-const QCOW2_MAX_BITMAP_DIRECTORY_SIZE = 1024 * QCOW2_MAX_BITMAPS;
 const BME_MAX_PHYS_SIZE = 0x20000000;
 const BME_MAX_TABLE_SIZE = 0x8000000;
 
@@ -19,11 +17,6 @@ const BME_MAX_TABLE_SIZE = 0x8000000;
 export interface BitmapStore {
   readonly compat: Qcow2Compat;
   readonly clusterSize: Bytes;
-}
-
-/** A directory entry: 24 bytes of header, the name, padded to 8 (calc_dir_entry_size). */
-function dirEntrySize(name: string): number {
-  return Math.ceil((24 + nameBytes(name)) / 8) * 8;
 }
 
 /** The refusal message, or undefined when the bitmap may be made persistent. */
@@ -43,7 +36,9 @@ function qcow2Refusal(node: BlockNode, store: BitmapStore, name: string, granula
     return 'Too much space will be occupied by the bitmap. Use larger granularity';
   }
   if (nameBytes(name) > BDRV_BITMAP_MAX_NAME_SIZE) return `Name length exceeds maximum (${BDRV_BITMAP_MAX_NAME_SIZE} characters)`;
-  // Counted over the persistent bitmaps in memory plus the new one, not over the image directory.
+  // Counted over the persistent bitmaps in memory plus the new one, not over the image directory:
+  // 7.2 walks FOR_EACH_DIRTY_BITMAP. Every directory entry is in memory once the node is open
+  // (qcow2_load_dirty_bitmaps loads in_use ones as inconsistent), so this counts the image too.
   const persistent = dirtyBitmapsOf(node).filter((b) => b.persistent);
   if (persistent.length + 1 > QCOW2_MAX_BITMAPS) return 'Maximum number of persistent bitmaps is already reached';
   const directory = persistent.reduce((sum, b) => sum + dirEntrySize(b.name ?? ''), dirEntrySize(name));

@@ -4,6 +4,7 @@
  * qcow2 layout (L1/L2 tables, refcounts, cluster placement) is not modelled.
  */
 import { ExtentMap } from '../data/extent-map.ts';
+import { BitmapDirectory } from './bitmap-directory.ts';
 import type { Bytes } from '../size.ts';
 
 export type ImageFormat = 'qcow2' | 'raw';
@@ -22,6 +23,8 @@ export interface Qcow2Image {
   readonly backingFormat: ImageFormat | undefined;
   /** Allocated guest clusters; unallocated ranges read from the backing file. */
   readonly data: ExtentMap;
+  /** The stored persistent bitmaps (the "Bitmaps" header extension and its directory). */
+  readonly bitmaps: BitmapDirectory;
 }
 
 export interface RawImage {
@@ -47,8 +50,8 @@ export function qcow2HostLength(image: Qcow2Image): Bytes {
   return 3 * c + l1Entries * 8;
 }
 
-export function newQcow2(fields: Omit<Qcow2Image, 'format' | 'data'>): Qcow2Image {
-  return { format: 'qcow2', ...fields, data: new ExtentMap() };
+export function newQcow2(fields: Omit<Qcow2Image, 'format' | 'data' | 'bitmaps'>): Qcow2Image {
+  return { format: 'qcow2', ...fields, data: new ExtentMap(), bitmaps: new BitmapDirectory() };
 }
 
 export function newRaw(filename: string, size: Bytes): RawImage {

@@ -9,18 +9,49 @@ import {
   BDRV_BITMAP_RO,
   BdrvDirtyBitmap,
 } from '../../bitmaps/dirty-bitmap.ts';
-import { lookupBitmap, lookupNode } from '../../bitmaps/lookup.ts';
-import { createDirtyBitmap, defaultGranularity, findDirtyBitmap, releaseDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
+import { createDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
 import { canStoreNewDirtyBitmap, type BitmapStore } from '../../bitmaps/persistent-checks.ts';
+import { createDriveBitmap } from '../../drive/drive-bitmap.ts';
+import {
+  findOwnBitmap,
+  lookupAddOwner,
+  lookupOwnedBitmap,
+  ownerArgsError,
+  ownerDefaultGranularity,
+  ownerLength,
+  releaseOwnedBitmap,
+  type OwnedBitmap,
+} from '../../drive/owner.ts';
+import { chooseStorageNode, pinStorageNode, storageRefusal } from '../../drive/storage.ts';
+import type { BlockBackend } from '../../graph/backend.ts';
 import { Qcow2Driver } from '../../graph/drivers/qcow2.ts';
 import type { BlockNode } from '../../graph/node.ts';
 import type { Machine } from '../../machine.ts';
-import { bool, list, optional, parseArgs, str, strOrStruct, uint32 } from '../args.ts';
+import { bool, list, optional, parseArgs, str, strOrStruct, uint32, type Shape } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
 import { genericError, ok } from '../reply.ts';
-import { asCommand, defineAction, refuse, undoable, type ActionTable, type PrepareResult } from './transaction.ts';
+import { asCommand, defineAction, refuse, undoable, type ActionTable, type PrepareResult, type TransactionAction } from './transaction.ts';
 
-const nodeAndName = { node: str, name: str };
+/** `node` (7.2) or `device` (the drive-bitmap extension): exactly one is given. */
+const owner = { node: optional(str), device: optional(str) };
+const ownerAndName = { ...owner, name: str };
+
+/**
+ * An action on a node or device bitmap: the node/device pair is checked before QAPI's member
+ * checks, so a call with neither still gets 7.2's "Parameter 'node' is missing" first.
+ */
+function ownedAction<S extends Shape>(shape: S, prepare: Parameters<typeof defineAction<Machine, S>>[1]): TransactionAction<Machine> {
+  const action = defineAction(shape, prepare);
+  return {
+    allowsGrouped: action.allowsGrouped,
+    bind(data, path) {
+      const refusal = ownerArgsError(data);
+      if (refusal === undefined) return action.bind(data, path);
+      const desc = path === undefined ? refusal.error.desc : refusal.error.desc.replace("'node'", `'${path}.node'`);
+      return { ok: false, error: { ...refusal.error, desc } };
+    },
+  };
+}
 
 function isValidGranularity(g: number): boolean {
   return g >= 512 && (g & (g - 1)) === 0;
@@ -31,52 +62,91 @@ function bitmapStoreOf(node: BlockNode): BitmapStore | undefined {
   return node.driver instanceof Qcow2Driver ? node.driver.image : undefined;
 }
 
-const add = defineAction(
-  { node: str, name: str, granularity: optional(uint32), persistent: optional(bool), disabled: optional(bool) },
-  (machine: Machine, args): PrepareResult => {
-    if (args.name === '') return refuse('Bitmap name cannot be empty');
-    const found = lookupNode(machine.graph, args.node);
-    if ('error' in found) return refuse(found.error);
-    const { node } = found;
-    if (args.granularity !== undefined && !isValidGranularity(args.granularity)) {
-      return refuse('Granularity must be power of 2 and at least 512');
-    }
-    const granularity = args.granularity ?? defaultGranularity(node);
-    const persistent = args.persistent ?? false;
-    if (persistent) {
-      const refusal = canStoreNewDirtyBitmap(node, bitmapStoreOf(node), args.name, granularity);
-      if (refusal !== undefined) return refuse(refusal);
-    }
-    const created = createDirtyBitmap(node, granularity, args.name, { persistent, disabled: args.disabled ?? false });
-    if ('error' in created) return refuse(created.error);
-    return undoable(() => releaseDirtyBitmap(node, created.bitmap));
-  },
-);
+const addShape = {
+  ...ownerAndName,
+  granularity: optional(uint32),
+  persistent: optional(bool),
+  disabled: optional(bool),
+  /** Extension: where a persistent drive bitmap is stored (drive/storage.ts). */
+  'storage-node': optional(str),
+};
+
+const add = ownedAction(addShape, (machine: Machine, args): PrepareResult => {
+  if (args.name === '') return refuse('Bitmap name cannot be empty');
+  if (args['storage-node'] !== undefined && args.device === undefined) return refuse("'storage-node' is only valid with 'device'");
+  const found = lookupAddOwner(machine.graph, args);
+  if ('error' in found) return found;
+  if (args.granularity !== undefined && !isValidGranularity(args.granularity)) {
+    return refuse('Granularity must be power of 2 and at least 512');
+  }
+  const granularity = args.granularity ?? ownerDefaultGranularity(found);
+  const persistent = args.persistent ?? false;
+  const disabled = args.disabled ?? false;
+  if (found.kind === 'device') return addDriveBitmap(machine, found.backend, args.name, granularity, { persistent, disabled }, args['storage-node']);
+  const { node } = found;
+  if (persistent) {
+    const refusal = canStoreNewDirtyBitmap(node, bitmapStoreOf(node), args.name, granularity);
+    if (refusal !== undefined) return refuse(refusal);
+  }
+  const created = createDirtyBitmap(node, granularity, args.name, { persistent, disabled });
+  if ('error' in created) return refuse(created.error);
+  return undoable(() => releaseOwnedBitmap(machine.graph, { owner: found, bitmap: created.bitmap }));
+});
+
+/** A drive bitmap as long as the device; a persistent one pins its storage node (drive/storage.ts). */
+function addDriveBitmap(
+  machine: Machine,
+  backend: BlockBackend,
+  name: string,
+  granularity: number,
+  flags: { readonly persistent: boolean; readonly disabled: boolean },
+  storageNodeName: string | undefined,
+): PrepareResult {
+  const { graph } = machine;
+  const qdevId = backend.owner.kind === 'device' ? backend.owner.qdevId : '';
+  const length = ownerLength({ kind: 'device', backend });
+  if (length === undefined) return refuse(`Device '${qdevId}' has no medium`);
+  if (storageNodeName !== undefined && !flags.persistent) return refuse("'storage-node' requires 'persistent': true");
+  let storage: BlockNode | undefined;
+  if (flags.persistent) {
+    const chosen = chooseStorageNode(graph, backend, storageNodeName);
+    if ('error' in chosen) return chosen;
+    const refusal = storageRefusal(graph, chosen.node, name, granularity);
+    if (refusal !== undefined) return refuse(refusal);
+    storage = chosen.node;
+  }
+  // The name is checked first, so a refused add takes no reference.
+  const created = createDriveBitmap(backend, length, granularity, name, flags);
+  if ('error' in created) return refuse(created.error);
+  const drive = storage === undefined ? created.drive : { ...created.drive, reference: pinStorageNode(graph, qdevId, name, storage) };
+  backend.driveBitmaps[backend.driveBitmaps.indexOf(created.drive)] = drive;
+  return undoable(() => releaseOwnedBitmap(graph, { owner: { kind: 'device', backend }, bitmap: drive.bitmap }));
+}
 
 /**
  * Remove: prepare marks the bitmap busy (so a later clear in the same transaction is refused and a
  * later add of the same name finds it), commit releases it, abort only makes it idle again.
  * TODO(persistence): prepare also deletes the stored copy from the qcow2 image at once.
  */
-const remove = defineAction(nodeAndName, (machine: Machine, args): PrepareResult => {
-  const found = lookupBitmap(machine.graph, args.node, args.name);
-  if ('error' in found) return refuse(found.error);
-  const { node, bitmap } = found;
+const remove = ownedAction(ownerAndName, (machine: Machine, args): PrepareResult => {
+  const found = lookupOwnedBitmap(machine.graph, args, args.name);
+  if ('error' in found) return found;
+  const { bitmap } = found;
   const refusal = bitmap.check(BDRV_BITMAP_BUSY | BDRV_BITMAP_RO);
   if (refusal !== undefined) return refuse(refusal);
   bitmap.setBusy(true);
   return {
     commit() {
       bitmap.setBusy(false);
-      releaseDirtyBitmap(node, bitmap);
+      releaseOwnedBitmap(machine.graph, found);
     },
     abort: () => bitmap.setBusy(false),
   };
 });
 
-const clear = defineAction(nodeAndName, (machine: Machine, args): PrepareResult => {
-  const found = lookupBitmap(machine.graph, args.node, args.name);
-  if ('error' in found) return refuse(found.error);
+const clear = ownedAction(ownerAndName, (machine: Machine, args): PrepareResult => {
+  const found = lookupOwnedBitmap(machine.graph, args, args.name);
+  if ('error' in found) return found;
   const refusal = found.bitmap.check(BDRV_BITMAP_DEFAULT);
   if (refusal !== undefined) return refuse(refusal);
   const backup = found.bitmap.clear();
@@ -85,9 +155,9 @@ const clear = defineAction(nodeAndName, (machine: Machine, args): PrepareResult 
 
 /** Enable and disable: ALLOW_RO, idempotent, contents untouched; abort restores the old state. */
 function toggle(enable: boolean) {
-  return defineAction(nodeAndName, (machine: Machine, args): PrepareResult => {
-    const found = lookupBitmap(machine.graph, args.node, args.name);
-    if ('error' in found) return refuse(found.error);
+  return ownedAction(ownerAndName, (machine: Machine, args): PrepareResult => {
+    const found = lookupOwnedBitmap(machine.graph, args, args.name);
+    if ('error' in found) return found;
     const { bitmap } = found;
     const refusal = bitmap.check(BDRV_BITMAP_ALLOW_RO);
     if (refusal !== undefined) return refuse(refusal);
@@ -98,7 +168,8 @@ function toggle(enable: boolean) {
   });
 }
 
-const mergeSource = strOrStruct('BlockDirtyBitmapOrStr', nodeAndName);
+/** BlockDirtyBitmapOrStr, with `device` as the extension's alternative to `node` in the struct. */
+const mergeSource = strOrStruct('BlockDirtyBitmapOrStr', ownerAndName);
 
 /**
  * bdrv_merge_dirty_bitmap's checks: destination DEFAULT, source ALLOW_RO, equal sizes in bytes.
@@ -118,18 +189,19 @@ function mergeInto(dest: BdrvDirtyBitmap, source: BdrvDirtyBitmap): string | und
  * Merge (7.2 block_dirty_bitmap_merge): the sources are first OR-ed into an anonymous scratch
  * bitmap of the target's granularity and the node's length, then the scratch into the target.
  * So a source error is reported before a busy target (probed on 7.2.22), the size message names
- * the node length as destination, and the target is untouched on any error.
+ * the node length as destination, and the target is untouched on any error. A drive bitmap
+ * target or source works the same way, with the device's length (extension).
  */
-const merge = defineAction({ node: str, target: str, bitmaps: list(mergeSource) }, (machine: Machine, args): PrepareResult => {
-  const found = lookupBitmap(machine.graph, args.node, args.target);
-  if ('error' in found) return refuse(found.error);
-  const { node, bitmap: target } = found;
+const merge = ownedAction({ ...owner, target: str, bitmaps: list(mergeSource) }, (machine: Machine, args): PrepareResult => {
+  const found = lookupOwnedBitmap(machine.graph, args, args.target);
+  if ('error' in found) return found;
+  const { owner: holder, bitmap: target } = found;
   // QEMU 7.2 dies with SIGSEGV here (reference, harness notes); refusing is the honest stand-in.
   if (args.bitmaps.length === 0) return refuse("block-dirty-bitmap-merge with empty 'bitmaps' crashes QEMU 7.2 (not simulated)");
-  const scratch = BdrvDirtyBitmap.create(undefined, node.length(), target.granularity);
+  const scratch = BdrvDirtyBitmap.create(undefined, ownerLength(holder) ?? target.size, target.granularity);
   for (const source of args.bitmaps) {
-    const src = typeof source === 'string' ? findLocal(node, source) : lookupBitmap(machine.graph, source.node, source.name);
-    if ('error' in src) return refuse(src.error);
+    const src = typeof source === 'string' ? findLocal(found, source) : lookupSource(machine, source);
+    if ('error' in src) return src;
     const refusal = mergeInto(scratch, src.bitmap);
     if (refusal !== undefined) return refuse(refusal);
   }
@@ -142,9 +214,14 @@ const merge = defineAction({ node: str, target: str, bitmaps: list(mergeSource) 
   return undoable(() => target.restore(backup));
 });
 
-function findLocal(node: BlockNode, name: string): { readonly bitmap: BdrvDirtyBitmap } | { readonly error: string } {
-  const bitmap = findDirtyBitmap(node, name);
-  return bitmap ? { bitmap } : { error: `Dirty bitmap '${name}' not found` };
+function lookupSource(machine: Machine, source: { node?: string; device?: string; name: string }) {
+  const refusal = ownerArgsError(source);
+  return refusal ?? lookupOwnedBitmap(machine.graph, source, source.name);
+}
+
+function findLocal(found: OwnedBitmap, name: string) {
+  const bitmap = findOwnBitmap(found.owner, name);
+  return bitmap ? { bitmap } : genericError(`Dirty bitmap '${name}' not found`);
 }
 
 /** The six bitmap actions, by their QAPI TransactionAction type names. */
@@ -159,10 +236,12 @@ export const bitmapActions: ActionTable<Machine> = {
 
 /** No state check: it answers for busy and inconsistent bitmaps too (reference 1.7). */
 function sha256Command(machine: Machine, args: Readonly<Record<string, unknown>>) {
-  const parsed = parseArgs(nodeAndName, args);
+  const refusal = ownerArgsError(args);
+  if (refusal !== undefined) return refusal;
+  const parsed = parseArgs(ownerAndName, args);
   if (!parsed.ok) return { error: parsed.error };
-  const found = lookupBitmap(machine.graph, parsed.value.node, parsed.value.name);
-  if ('error' in found) return genericError(found.error);
+  const found = lookupOwnedBitmap(machine.graph, parsed.value, parsed.value.name);
+  if ('error' in found) return found;
   return ok({ sha256: found.bitmap.sha256() });
 }
 
