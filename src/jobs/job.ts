@@ -187,8 +187,7 @@ export class Job {
     if (refused !== OK) return refused;
     this.#userPaused = false;
     this.#ioStatus = 'ok';
-    if (this.#status === 'paused') this.transition('running');
-    else if (this.#status === 'standby') this.transition('ready');
+    this.leavePausePoint();
     this.finishIfAsked();
     return OK;
   }
@@ -231,7 +230,7 @@ export class Job {
     }
     this.#cancelled = true;
     this.#userPaused = false;
-    if (this.#status === 'paused') this.transition('running');
+    this.leavePausePoint();
     if (this.#status === 'running' || this.#status === 'created') this.completed();
     else this.finalizeSingle();
     return OK;
@@ -249,6 +248,12 @@ export class Job {
     if (refused !== OK) return refused;
     this.doDismiss();
     return OK;
+  }
+
+  /** job_pause_point: a resumed job goes back to the status it paused in (probed: standby, ready, aborting on cancel). */
+  private leavePausePoint(): void {
+    if (this.#status === 'paused') this.transition('running');
+    else if (this.#status === 'standby') this.transition('ready');
   }
 
   /** A ready job asked to finish runs its loop to the end (mirror_run leaves it once synced). */

@@ -185,3 +185,15 @@ describe('blockdev-mirror sync=none and copy modes', () => {
     expect(bitmapOn(m, 'src', undefined)?.granularity).toBe(4096);
   });
 });
+
+describe('mirror cancel while paused in READY (probed on 7.2.22)', () => {
+  it('block-job-cancel without force is refused; job-cancel resumes to ready, then aborts', () => {
+    const m = mirror({ sync: 'none' });
+    advanceJob(m, 'm', { until: 'ready' });
+    qmp(m, 'job-pause', { id: 'm' });
+    takeEvents(m);
+    expect(qmp(m, 'block-job-cancel', { device: 'm' })).toEqual({ error: { class: 'GenericError', desc: "The block job for device 'm' is currently paused" } });
+    expect(qmp(m, 'job-cancel', { id: 'm' })).toEqual({ return: {} });
+    expect(takeEvents(m)).toEqual(['ready', 'aborting', event('BLOCK_JOB_CANCELLED', 0), 'concluded', 'null']);
+  });
+});
