@@ -10,6 +10,9 @@
  * dirty is one run.
  */
 
+import { leafSlab, newLeaf, type Leaf } from './leaf.ts';
+import { mergeLeaves, type MergedLeaves } from './leaf-merge.ts';
+
 /** A run of set granules, [start, end) in granule indices. */
 export interface GranuleRun {
   readonly start: number;
@@ -20,12 +23,6 @@ export interface GranuleRun {
 export interface RunSource {
   readonly runCount: number;
   forEachRun(visit: (start: number, end: number) => void): void;
-}
-
-/** Run i of a leaf is [runs[2i], runs[2i+1]). */
-interface Leaf {
-  readonly runs: Float64Array;
-  n: number;
 }
 
 const DEFAULT_LEAF_CAPACITY = 512;
@@ -139,7 +136,7 @@ export class GranuleRuns {
       return;
     }
     if (source instanceof GranuleRuns) {
-      this.#mergeLeaves(source.#leaves);
+      this.#adopt(mergeLeaves(this.#leaves, this.#runCount, source.#leaves, this.#cap));
       return;
     }
     const runs = new Float64Array(2 * source.runCount);
@@ -148,107 +145,21 @@ export class GranuleRuns {
       runs[k++] = s;
       runs[k++] = e;
     });
-    this.#mergeLeaves([{ runs, n: k / 2 }]);
+    this.#adopt(mergeLeaves(this.#leaves, this.#runCount, [{ runs, n: k / 2 }], this.#cap));
   }
 
-  /** Rebuilds our leaves as the union of ours and `theirs`, in one linear pass. */
-  #mergeLeaves(theirs: readonly Leaf[]): void {
-    const ours = this.#leaves;
-    const fill = this.#cap - (this.#cap >> 3); // leave room so later random inserts do not split at once
-    const leaves: Leaf[] = [];
-    const lastEnds: number[] = [];
-    let theirCount = 0;
-    for (const leaf of theirs) theirCount += leaf.n;
-    const newLeaf = this.#leafSlab(Math.ceil((this.#runCount + theirCount) / fill) + 1);
-    // Our leaves are read once, in order; each one used up becomes an output leaf, which saves
-    // the page faults of fresh memory for most of the output.
-    const spent: Float64Array[] = [];
-    let cur = newLeaf();
-    let out = cur.runs;
-    let n = 0;
-    let curEnd = -Infinity;
-    let count = 0;
-    let runCount = 0;
-    // Each side's next start is Infinity once it is used up. Only a lone leaf can be empty.
-    // The two branches below mirror each other on purpose: this is the merge's hot loop, and
-    // keeping both cursors in locals is what makes it as fast as a dense OR.
-    let ai = 0, aj = 0, aRuns = ours[0]!.runs, aLen = 2 * ours[0]!.n;
-    let aS = aLen > 0 ? aRuns[0]! : Infinity;
-    let bi = 0, bj = 0, bRuns = theirs[0]?.runs ?? aRuns, bLen = 2 * (theirs[0]?.n ?? 0);
-    let bS = bLen > 0 ? bRuns[0]! : Infinity;
-    for (;;) {
-      let s: number;
-      let e: number;
-      if (aS <= bS) {
-        if (aS === Infinity) break;
-        s = aS;
-        e = aRuns[aj + 1]!;
-        aj += 2;
-        if (aj < aLen) {
-          aS = aRuns[aj]!;
-        } else if (++ai < ours.length) {
-          spent.push(aRuns);
-          aRuns = ours[ai]!.runs;
-          aLen = 2 * ours[ai]!.n;
-          aj = 0;
-          aS = aRuns[0]!;
-        } else {
-          aS = Infinity;
-        }
-      } else {
-        s = bS;
-        e = bRuns[bj + 1]!;
-        bj += 2;
-        if (bj < bLen) {
-          bS = bRuns[bj]!;
-        } else if (++bi < theirs.length) {
-          bRuns = theirs[bi]!.runs;
-          bLen = 2 * theirs[bi]!.n;
-          bj = 0;
-          bS = bRuns[0]!;
-        } else {
-          bS = Infinity;
-        }
-      }
-      if (s >= e) continue;
-      if (s <= curEnd) {
-        // Overlaps or touches the last run, which is always the current leaf's last one.
-        if (e > curEnd) {
-          count += e - curEnd;
-          curEnd = e;
-          out[2 * n - 1] = e;
-        }
-        continue;
-      }
-      if (n >= fill) {
-        cur.n = n;
-        leaves.push(cur);
-        lastEnds.push(curEnd);
-        cur = { runs: spent.pop() ?? newLeaf().runs, n: 0 };
-        out = cur.runs;
-        n = 0;
-      }
-      out[2 * n] = s;
-      out[2 * n + 1] = e;
-      n++;
-      curEnd = e;
-      count += e - s;
-      runCount++;
-    }
-    cur.n = n;
-    leaves.push(cur);
-    lastEnds.push(curEnd);
-    this.#leaves = leaves;
-    this.#lastEnds = lastEnds;
-    this.#count = count;
-    this.#runCount = runCount;
+  #adopt(merged: MergedLeaves): void {
+    this.#leaves = merged.leaves;
+    this.#lastEnds = merged.lastEnds;
+    this.#count = merged.count;
+    this.#runCount = merged.runCount;
   }
 
   clone(): GranuleRuns {
     const c = new GranuleRuns(this.#cap);
-    const newLeaf = this.#leafSlab(this.#leaves.length);
+    const fromSlab = leafSlab(this.#cap, this.#leaves.length);
     c.#leaves = this.#leaves.map((leaf) => {
-      const copy = newLeaf();
+      const copy = fromSlab();
       copy.runs.set(leaf.runs.subarray(0, 2 * leaf.n));
       copy.n = leaf.n;
       return copy;
@@ -388,19 +299,7 @@ export class GranuleRuns {
     this.#pr = a;
   }
 
-  /**
-   * A leaf factory carving `count` leaves out of one buffer, then allocating singly. Bulk
-   * rebuilds (merge, clone) make thousands of leaves, and one large allocation is much cheaper
-   * than thousands of small external ones.
-   */
-  #leafSlab(count: number): () => Leaf {
-    const size = 2 * this.#cap;
-    const slab = new Float64Array(count * size);
-    let next = 0;
-    return () => (next < count ? { runs: slab.subarray(size * next, size * ++next), n: 0 } : this.#newLeaf());
-  }
-
   #newLeaf(): Leaf {
-    return { runs: new Float64Array(2 * this.#cap), n: 0 };
+    return newLeaf(this.#cap);
   }
 }
