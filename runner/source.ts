@@ -33,7 +33,10 @@ export type DiagnosticCode =
   | 'bad-matrix'
   | 'bad-include'
   | 'read-failed'
-  | 'invalid';
+  | 'unknown-expectation'
+  | 'invalid'
+  /** Not the scenario's fault: the backend broke down (QEMU died or went silent, the simulator threw). */
+  | 'backend-error';
 
 /** An error in a scenario file: a value, never thrown across module boundaries. */
 export interface Diagnostic {

@@ -73,7 +73,7 @@ describe('runCase', () => {
     expect([skipped.result.status, skipped.result.skipReason]).toEqual(['skipped', 'crash: not supported yet']);
     const broken = await runCase(scenario([{ kind: 'restart', span: span(3) }]), backend({ restart: async () => { throw new Error('socket closed'); } }), 1000);
     expect(broken.result.status).toBe('error');
-    expect([broken.result.error?.span.line, broken.result.error?.message]).toEqual([3, 'sim backend: socket closed']);
+    expect([broken.result.error?.code, broken.result.error?.span.line, broken.result.error?.message]).toEqual(['backend-error', 3, 'sim backend: socket closed']);
   });
 
   it('checks expectations against the observation and keeps going after a mismatch', async () => {

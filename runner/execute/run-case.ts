@@ -61,7 +61,7 @@ export async function runCase(c: ScenarioCase, backend: Backend, timeoutMs: numb
   };
   switch (ending.status) {
     case 'error':
-      return { result: { ...base, status: 'error', error: { code: 'invalid', message: `${backend.name} backend: ${ending.reason}`, span: ending.span } }, observed };
+      return { result: { ...base, status: 'error', error: { code: 'backend-error', message: `${backend.name} backend: ${ending.reason}`, span: ending.span } }, observed };
     case 'skipped':
       return { result: { ...base, status: 'skipped', skipReason: ending.reason }, observed };
     default:

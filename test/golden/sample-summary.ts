@@ -51,7 +51,7 @@ const errored: CaseResult = {
   status: 'error',
   durationMs: 3,
   failures: [],
-  error: { code: 'invalid', message: 'restart: not supported yet', span: { file: 'test/fixtures/hang.yaml', start: 40, end: 47, line: 6, col: 5, sourceLine: '  - restart' } },
+  error: { code: 'backend-error', message: 'sim backend: the simulator session is closed', span: { file: 'test/fixtures/hang.yaml', start: 40, end: 47, line: 6, col: 5, sourceLine: '  - restart' } },
 };
 
 const skipped: CaseResult = { ...errored, id: 'test/fixtures/hang.yaml#hangs@qemu', backend: 'qemu', status: 'skipped', skipReason: 'drive-level bitmaps are an extension QEMU lacks' };
