@@ -27,6 +27,7 @@ import type { BlockBackend } from '../../graph/backend.ts';
 import { Qcow2Driver } from '../../graph/drivers/qcow2.ts';
 import type { BlockNode } from '../../graph/node.ts';
 import type { Machine } from '../../machine.ts';
+import { removePersistentDirtyBitmap } from '../../persistence/remove.ts';
 import { bool, list, optional, parseArgs, str, strOrStruct, uint32, type Shape } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
 import { genericError, ok } from '../reply.ts';
@@ -124,9 +125,9 @@ function addDriveBitmap(
 }
 
 /**
- * Remove: prepare marks the bitmap busy (so a later clear in the same transaction is refused and a
- * later add of the same name finds it), commit releases it, abort only makes it idle again.
- * TODO(persistence): prepare also deletes the stored copy from the qcow2 image at once.
+ * Remove: prepare deletes a persistent bitmap's stored copy from the image at once and marks the
+ * bitmap busy (so a later clear in the same transaction is refused and a later add of the same
+ * name finds it) and skip_store; commit releases it; abort makes it idle and storable again.
  */
 const remove = ownedAction(ownerAndName, (machine: Machine, args): PrepareResult => {
   const found = lookupOwnedBitmap(machine.graph, args, args.name);
@@ -134,13 +135,17 @@ const remove = ownedAction(ownerAndName, (machine: Machine, args): PrepareResult
   const { bitmap } = found;
   const refusal = bitmap.check(BDRV_BITMAP_BUSY | BDRV_BITMAP_RO);
   if (refusal !== undefined) return refuse(refusal);
+  const keepStoring = removePersistentDirtyBitmap(found.owner.kind === 'node' ? found.owner.node : undefined, bitmap);
   bitmap.setBusy(true);
   return {
     commit() {
       bitmap.setBusy(false);
       releaseOwnedBitmap(machine.graph, found);
     },
-    abort: () => bitmap.setBusy(false),
+    abort() {
+      bitmap.setBusy(false);
+      keepStoring();
+    },
   };
 });
 
