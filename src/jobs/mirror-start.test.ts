@@ -56,11 +56,4 @@ describe('blockdev-mirror argument errors, in QEMU 7.2 order (probed on 7.2.22)'
       error: { class: 'GenericError', desc: "Node 'tgt' is busy: block device is in use by block job: mirror" },
     });
   });
-
-  it('QAPI checks come first: sync is required and an enum', () => {
-    const m = mirrorMachine();
-    expect(qmp(m, 'blockdev-mirror', { 'job-id': 'm', device: 'src', target: 'tgt' })).toMatchObject({ error: { class: 'GenericError' } });
-    expect(qmp(m, 'blockdev-mirror', { ...base, sync: 'nope' })).toMatchObject({ error: { class: 'GenericError' } });
-    expect(m.events).toEqual([]);
-  });
 });

@@ -197,3 +197,35 @@ describe('mirror cancel while paused in READY (probed on 7.2.22)', () => {
     expect(takeEvents(m)).toEqual(['ready', 'aborting', event('BLOCK_JOB_CANCELLED', 0), 'concluded', 'null']);
   });
 });
+
+describe('mirror I/O errors (block_job_error_action with on-source-error / on-target-error)', () => {
+  it('a failed target write with on-target-error=stop pauses the job; the range stays dirty and is retried on resume', () => {
+    const m = mirror({ 'on-target-error': 'stop' });
+    bitmapOn(m, 'tgt', 't0')?.setReadonly(true);
+    takeEvents(m);
+    expect(advanceJob(m, 'm', 'settle')).toMatchObject({ chunks: 1, status: 'paused' });
+    expect(takeEvents(m)).toEqual([{ event: 'BLOCK_JOB_ERROR', data: { device: 'm', operation: 'write', action: 'stop' } }, 'paused']);
+    expect([bitmapOn(m, 'src', undefined)?.count, qmp(m, 'query-block-jobs')]).toEqual([M(4), expect.objectContaining({ return: [expect.objectContaining({ 'io-status': 'failed', offset: 0 })] })]);
+    bitmapOn(m, 'tgt', 't0')?.setReadonly(false);
+    qmp(m, 'job-resume', { id: 'm' });
+    expect(advanceJob(m, 'm', 'settle')).toMatchObject({ status: 'ready' });
+  });
+
+  it('on-target-error=report (the default) fails the job with the errno', () => {
+    const m = mirror();
+    bitmapOn(m, 'tgt', 't0')?.setReadonly(true);
+    advanceJob(m, 'm', 'settle');
+    expect(m.events.filter((e) => e.event.startsWith('BLOCK_JOB'))).toEqual([
+      { event: 'BLOCK_JOB_ERROR', data: { device: 'm', operation: 'write', action: 'report' } },
+      { event: 'BLOCK_JOB_COMPLETED', data: { type: 'mirror', device: 'm', len: M(4), offset: 0, speed: 0, error: 'Operation not permitted' } },
+    ]);
+    expect(deviceRoot(m)).toBe('src');
+  });
+
+  it('on-source-error does not apply to target writes', () => {
+    const m = mirror({ 'on-source-error': 'stop' });
+    bitmapOn(m, 'tgt', 't0')?.setReadonly(true);
+    advanceJob(m, 'm', 'settle');
+    expect(m.events).toContainEqual({ event: 'BLOCK_JOB_ERROR', data: { device: 'm', operation: 'write', action: 'report' } });
+  });
+});
