@@ -1,10 +1,14 @@
 /**
  * Requests entering through a BlockBackend (block/block-backend.c), as a guest device, qemu-io
  * or a job's internal backend issues them: blk_check_byte_request refuses a range past the end
- * with EIO (qemu-io prints "write failed: Input/output error") and a backend without a root
- * with ENOMEDIUM; then the request enters the generic path at the root node.
+ * with EIO (qemu-io prints "write failed: Input/output error") and a backend without an
+ * available medium (none inserted, or the tray open: blk_is_available) with ENOMEDIUM; then the
+ * request enters the generic path at the root node. A device backend's drive bitmaps
+ * (extension) record what passes here (drive/dirtying.ts).
  */
 import type { Run } from '../data/extent-map.ts';
+import { dirtyDriveBitmaps } from '../drive/dirtying.ts';
+import { followDeviceLength } from '../drive/drive-bitmap.ts';
 import type { BlockBackend } from '../graph/backend.ts';
 import type { BlockNode, ModifyRequest } from '../graph/node.ts';
 import type { Machine } from '../machine.ts';
@@ -15,8 +19,9 @@ export type BlkTarget = BlockBackend | BlockNode;
 
 /** The root to submit to, or why the request is refused before reaching it. */
 function checkRange(target: BlkTarget, offset: number, bytes: number): { root: BlockNode } | ReturnType<typeof failed> {
-  const root = 'owner' in target ? target.root : target;
-  if (root === undefined) return failed('ENOMEDIUM');
+  const backend = 'owner' in target ? target : undefined;
+  const root = backend === undefined ? (target as BlockNode) : backend.root;
+  if (root === undefined || backend?.trayOpen === true) return failed('ENOMEDIUM');
   const len = root.length();
   if (offset < 0 || bytes < 0 || offset > len || len - offset < bytes) return failed('EIO');
   return { root };
@@ -29,5 +34,11 @@ export function blkRead(machine: Machine, target: BlkTarget, offset: number, byt
 
 export function blkModify(machine: Machine, target: BlkTarget, request: ModifyRequest): IoResult {
   const checked = checkRange(target, request.offset, request.bytes);
-  return 'root' in checked ? genericPath(machine.semantics).modify(checked.root, request) : checked;
+  if (!('root' in checked)) return checked;
+  const result = genericPath(machine.semantics).modify(checked.root, request);
+  if ('owner' in target) {
+    followDeviceLength(target);
+    dirtyDriveBitmaps(target, request, result);
+  }
+  return result;
 }

@@ -11,7 +11,7 @@ import {
 } from '../../bitmaps/dirty-bitmap.ts';
 import { createDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
 import { canStoreNewDirtyBitmap, type BitmapStore } from '../../bitmaps/persistent-checks.ts';
-import { createDriveBitmap } from '../../drive/drive-bitmap.ts';
+import { createDriveBitmap, driveBitmapNameError } from '../../drive/drive-bitmap.ts';
 import {
   findOwnBitmap,
   lookupAddOwner,
@@ -116,11 +116,10 @@ function addDriveBitmap(
     if (refusal !== undefined) return refuse(refusal);
     storage = chosen.node;
   }
-  // The name is checked first, so a refused add takes no reference.
-  const created = createDriveBitmap(backend, length, granularity, name, flags);
-  if ('error' in created) return refuse(created.error);
-  const drive = storage === undefined ? created.drive : { ...created.drive, reference: pinStorageNode(graph, qdevId, name, storage) };
-  backend.driveBitmaps[backend.driveBitmaps.indexOf(created.drive)] = drive;
+  const nameError = driveBitmapNameError(backend, name);
+  if (nameError !== undefined) return refuse(nameError);
+  const reference = storage === undefined ? undefined : pinStorageNode(graph, qdevId, name, storage);
+  const drive = createDriveBitmap(backend, length, granularity, name, { ...flags, reference });
   return undoable(() => releaseOwnedBitmap(graph, { owner: { kind: 'device', backend }, bitmap: drive.bitmap }));
 }
 
