@@ -11,6 +11,7 @@ import type { ScenarioCase } from '../scenario/types.ts';
 import type { SourceSpan } from '../source.ts';
 import { Deadline } from './deadline.ts';
 import { runStep } from './steps.ts';
+import type { StepTracer } from './trace.ts';
 import { Unsupported } from './unsupported.ts';
 
 export interface CaseRun {
@@ -39,10 +40,11 @@ interface Progress {
   current: SourceSpan;
 }
 
-export async function runCase(c: ScenarioCase, backend: Backend, timeoutMs: number): Promise<CaseRun> {
+/** `trace` records every bitmap after each step (for the book); normal runs pass none. */
+export async function runCase(c: ScenarioCase, backend: Backend, timeoutMs: number, trace?: StepTracer): Promise<CaseRun> {
   const started = performance.now();
   const progress: Progress = { failures: [], observed: [], current: c.span };
-  const ending = await drive(c, backend, new Deadline(timeoutMs), progress);
+  const ending = await drive(c, backend, new Deadline(timeoutMs), progress, trace);
   const { failures, observed, session } = progress;
   // A wedged session may never answer close(); give it a short grace, not the case's budget.
   if (session !== undefined) await new Deadline(CLOSE_GRACE_MS).race(session.close().catch(() => undefined));
@@ -69,7 +71,7 @@ export async function runCase(c: ScenarioCase, backend: Backend, timeoutMs: numb
   }
 }
 
-async function drive(c: ScenarioCase, backend: Backend, deadline: Deadline, p: Progress): Promise<Ending> {
+async function drive(c: ScenarioCase, backend: Backend, deadline: Deadline, p: Progress, trace: StepTracer | undefined): Promise<Ending> {
   try {
     const opening = backend.open(c.setup);
     const opened = await deadline.race(opening);
@@ -85,6 +87,7 @@ async function drive(c: ScenarioCase, backend: Backend, deadline: Deadline, p: P
       if (!r.done) return { status: 'timeout', span: step.span };
       p.failures.push(...r.value.failures);
       p.observed.push(...r.value.observed);
+      if (trace !== undefined && !(await deadline.race(trace.after(step, opened.value))).done) return { status: 'timeout', span: step.span };
       if (r.value.stop) break;
     }
     return { status: 'done' };
