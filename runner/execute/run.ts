@@ -8,6 +8,7 @@ import type { ObservedValue } from '../expect/outcome.ts';
 import type { CaseResult, RunSummary } from '../result.ts';
 import type { ScenarioCase } from '../scenario/types.ts';
 import { disagreements } from './disagreement.ts';
+import { ineligibility } from './eligibility.ts';
 import { caseId, runCase, type CaseRun } from './run-case.ts';
 
 export interface RunOptions {
@@ -34,7 +35,7 @@ export async function runAll(
   const observed = new Map<string, readonly ObservedValue[]>();
   for (const c of cases) {
     const runs: CaseRun[] = [];
-    for (const backend of backends) runs.push(unsupportedSemantics(c, backend) ?? (await runCase(c, backend, options.timeoutMs)));
+    for (const backend of backends) runs.push(skipIneligible(c, backend) ?? (await runCase(c, backend, options.timeoutMs)));
     const last = runs.at(-1);
     const extra = disagreements(runs);
     // Disagreement is reported once, on the last backend's result.
@@ -56,15 +57,15 @@ export async function runAll(
   return { summary, observed };
 }
 
-/** Real QEMU has only its own semantics; a case under another is skipped there, not failed. */
-function unsupportedSemantics(c: ScenarioCase, backend: Backend): CaseRun | undefined {
-  if (backend.name !== 'qemu' || c.semantics === 'qemu-7.2') return undefined;
+/** A case the backend cannot run (eligibility.ts) is skipped there with the reason, not failed. */
+function skipIneligible(c: ScenarioCase, backend: Backend): CaseRun | undefined {
+  const reason = ineligibility(c, backend.name);
+  if (reason === undefined) return undefined;
   return {
     result: {
       id: caseId(c, backend.name), file: c.file, scenario: c.scenario, axes: c.axes, tags: c.tags, backend: backend.name,
-      status: 'skipped', durationMs: 0, failures: [], skipReason: `semantics ${c.semantics} exists only in the simulator`,
+      status: 'skipped', durationMs: 0, failures: [], skipReason: reason,
     },
     observed: [],
   };
 }
-
