@@ -4,6 +4,7 @@
  */
 import { observeBitmaps, type NodeObservation } from './bitmaps/observe.ts';
 import { blockdevAdd } from './graph/open.ts';
+import { advanceJob, type AdvanceLimit, type AdvanceResult } from './jobs/advance.ts';
 import { infoFlags, type InfoFlag } from './image/bitmap-directory.ts';
 import type { ImageFormat } from './image/image.ts';
 import { ImageStore } from './image/store.ts';
@@ -55,6 +56,14 @@ export class Simulator {
     const found = this.machine.graph.device(target) ?? this.machine.graph.node(target);
     if (found === undefined) return { ok: false, message: `Cannot find device='' nor node-name='${target}'` };
     return qemuIo(this.machine, found, line);
+  }
+
+  /**
+   * Moves job `id` on: by a number of chunks, until a status, or until it settles (jobs/advance.ts).
+   * Jobs never move otherwise, so a scenario can put guest I/O between two chunks.
+   */
+  advanceJob(id: string, limit: AdvanceLimit): AdvanceResult {
+    return advanceJob(this.machine, id, limit);
   }
 
   /**

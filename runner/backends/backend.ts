@@ -88,10 +88,27 @@ export interface NodeObservation {
   readonly bitmaps: readonly BitmapObservation[];
 }
 
+/**
+ * How far a `run` step moves a job: a number of chunks (the simulator only: QEMU cannot stop a
+ * job after exactly N iterations), until it has been in a status, or until it settles (waits for a
+ * user command, e.g. in ready, paused, pending or concluded, or is gone).
+ */
+export type JobLimit = { readonly chunks: number } | { readonly until: RunTarget } | 'settle';
+export const RUN_TARGETS = ['ready', 'paused', 'pending', 'concluded', 'null'] as const;
+export type RunTarget = (typeof RUN_TARGETS)[number];
+
+/** A run's end: the job's status then, or why the limit cannot be met (e.g. `Job 's0' not found`). */
+export type RunReply = { readonly ok: true; readonly status: string } | { readonly ok: false; readonly desc: string };
+
 export interface BackendSession {
   qmp(command: string, args?: Readonly<Record<string, unknown>>): Promise<QmpReply>;
   /** A qemu-io command line on a guest device (qdev id) or a node (node-name). */
   io(target: string, line: string): Promise<IoReply>;
+  /**
+   * Moves a job on as far as `limit` says (see JobLimit); rejects with Unsupported where it
+   * cannot. Optional so that scripted test sessions need not have it; both backends do.
+   */
+  runJob?(id: string, limit: JobLimit): Promise<RunReply>;
   /** Every named node with its bitmaps, in the order QEMU lists them. */
   observe(): Promise<readonly NodeObservation[]>;
   /** Events seen since the last call, oldest first. */

@@ -8,7 +8,10 @@ import { createImage } from '../../src/image/create.ts';
 import { isError } from '../../src/qmp/reply.ts';
 import { Simulator } from '../../src/simulator.ts';
 import { Unsupported } from '../execute/unsupported.ts';
+import type { QmpEvent } from '../../src/qmp/reply.ts';
 import type { Backend, BackendSession, ImageSpec, IoReply, Setup } from './backend.ts';
+import { JobStatusLog } from './job-run.ts';
+import { runSimJob } from './sim-run.ts';
 
 export function simBackend(): Backend {
   return {
@@ -28,8 +31,18 @@ async function openSession(setup: Setup): Promise<BackendSession> {
     if (closed) throw new Error('the simulator session is closed');
     return sim;
   };
+  // Events wait here, as QEMU's do in the QMP client, so a run can follow the job's statuses.
+  const events: QmpEvent[] = [];
+  const log = new JobStatusLog();
+  const collect = (id?: string) => {
+    const fresh = live().takeEvents();
+    events.push(...fresh);
+    return log.see(fresh, id);
+  };
   /** A new instance over the same image files, with the setup's graph opened again. */
   const reopen = () => {
+    collect();
+    log.forget();
     sim = new Simulator({ semantics: setup.semantics, images: live().images });
     const broken = openGraph(sim, setup);
     if (broken !== undefined) throw new Error(`reopen: ${broken}`);
@@ -39,7 +52,11 @@ async function openSession(setup: Setup): Promise<BackendSession> {
     qmp: async (command, args) => live().qmp(command, args ?? {}),
     io: async (target, line) => live().io(target, line),
     observe: async () => live().observe(),
-    takeEvents: async () => live().takeEvents(),
+    takeEvents: async () => {
+      collect();
+      return events.splice(0);
+    },
+    runJob: async (id, limit) => runSimJob(live(), log, collect, id, limit),
     // A clean quit stores every persistent bitmap; a crash drops the instance with nothing stored.
     restart: async () => {
       live().quit();

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QmpEvent, QmpReply } from '../../../src/qmp/reply.ts';
-import type { BackendSession, IoReply, NodeObservation, Setup } from '../backend.ts';
+import type { BackendSession, IoReply, JobLimit, NodeObservation, RunReply, Setup } from '../backend.ts';
+import { JobStatusLog } from '../job-run.ts';
 import { track } from './cleanup.ts';
 import { buildGraph } from './graph-setup.ts';
 import { guestIo, ioTarget } from './guest-io.ts';
@@ -17,6 +18,7 @@ import { QemuInstance, type InstanceOptions } from './instance.ts';
 import { observe } from './observe.ts';
 import { isLost, type QmpLost } from './qmp-client.ts';
 import { BitmapReader } from './readback.ts';
+import { runQemuJob } from './run-job.ts';
 
 export class QemuBackendError extends Error {
   override readonly name = 'QemuBackendError';
@@ -32,6 +34,8 @@ function orThrow<T>(value: T | QmpLost): T {
 
 export class QemuSession implements BackendSession {
   private events: QmpEvent[] = [];
+  /** Every job's last status, from the events of the current QEMU. */
+  private readonly jobs = new JobStatusLog();
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -85,6 +89,19 @@ export class QemuSession implements BackendSession {
     return orThrow(await guestIo(this.qemu, ioTarget(target, devices), line, this.options.timeoutMs));
   }
 
+  async runJob(id: string, limit: JobLimit): Promise<RunReply> {
+    const source = {
+      log: this.jobs,
+      collect: (job: string) => this.collectEvents(job),
+      // Everything queued was collected, so the next event of any kind is the next in order.
+      next: async (job: string) => {
+        const e = await this.qemu.waitForEvent(() => true);
+        return isLost(e) ? e : [...this.pushEvents([e], job), ...this.collectEvents(job)];
+      },
+    };
+    return orThrow(await runQemuJob(source, id, limit));
+  }
+
   async observe(): Promise<readonly NodeObservation[]> {
     return orThrow(await observe(this.qemu, this.reader));
   }
@@ -117,12 +134,20 @@ export class QemuSession implements BackendSession {
   }
 
   private async reopen(): Promise<void> {
+    this.jobs.forget();
     const qemu = orThrow(await QemuSession.start(this.setup, this.dir, this.options));
     this.qemu = qemu;
     this.reader = new BitmapReader(qemu, this.dir);
   }
 
-  private collectEvents(): void {
-    this.events.push(...this.qemu.takeEvents().filter((e) => SCENARIO_EVENT.test(e.event)));
+  /** Moves QEMU's queued events here; returns the statuses job `id` moved through. */
+  private collectEvents(id?: string): string[] {
+    return this.pushEvents(this.qemu.takeEvents(), id);
+  }
+
+  private pushEvents(events: readonly QmpEvent[], id?: string): string[] {
+    const kept = events.filter((e) => SCENARIO_EVENT.test(e.event));
+    this.events.push(...kept);
+    return this.jobs.see(kept, id);
   }
 }
