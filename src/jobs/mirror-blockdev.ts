@@ -4,11 +4,11 @@
  * decides before the common checks of mirror-start.ts (blockdev.c, 7.2; probed on 7.2.22).
  */
 import { openTree } from '../graph/open.ts';
-import { createImage } from '../image/create.ts';
 import type { Machine } from '../machine.ts';
 import { filterOrCow, skipFilters } from './chain.ts';
 import { mirrorCommon, rootNode, type MirrorOptions } from './mirror-start.ts';
 import { fail, type StartResult } from './start.ts';
+import { createTargetImage } from './target-image.ts';
 
 export type BlockdevMirrorArgs = MirrorOptions;
 
@@ -48,20 +48,14 @@ export function driveMirror(machine: Machine, a: DriveMirrorArgs): StartResult {
   const format = a.format ?? (mode === 'existing' ? machine.images.get(a.target)?.format : skipFilters(source).driver.name);
   if (mode !== 'existing') {
     if (format !== 'qcow2' && format !== 'raw') return fail(`Unknown file format '${format ?? ''}'`);
-    const backingFile = targetBacking?.driver.filename(targetBacking);
-    const backingFormat = targetBacking === undefined ? undefined : skipFilters(targetBacking).driver.name;
-    const created = createImage(machine.images, {
-      filename: a.target,
-      format,
-      size: source.length(),
-      ...(backingFile === undefined ? {} : { backingFile }),
-      ...(backingFormat === 'qcow2' || backingFormat === 'raw' ? { backingFormat } : {}),
-    });
-    if (!created.ok) return fail(created.message);
+    const failed = createTargetImage(machine, { filename: a.target, format, size: source.length(), backing: targetBacking });
+    if (failed !== undefined) return fail(failed);
   }
+  // Opened with the source's flags (bs->open_flags | BDRV_O_RDWR), so discard=unmap carries over.
   const opened = openTree(machine, {
     driver: format ?? 'raw',
     ...(a['node-name'] === undefined ? {} : { 'node-name': a['node-name'] }),
+    discard: source.discard,
     file: { driver: 'file', filename: a.target },
     ...(mode !== 'existing' && format === 'qcow2' ? { backing: null } : {}),
   });

@@ -46,7 +46,7 @@ const commitShape = {
   ...jobStart,
 };
 
-function starter<S extends Shape>(shape: S, start: (m: Machine, a: Args<S>) => StartResult): CommandHandler<Machine> {
+export function starter<S extends Shape>(shape: S, start: (m: Machine, a: Args<S>) => StartResult): CommandHandler<Machine> {
   return (machine, args) => {
     const parsed = parseArgs(shape, args);
     if (!parsed.ok) return { error: parsed.error };

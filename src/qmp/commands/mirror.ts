@@ -4,11 +4,10 @@
  * completed through the job commands (job.ts).
  */
 import { blockdevMirror, driveMirror } from '../../jobs/mirror-blockdev.ts';
-import type { StartResult } from '../../jobs/start.ts';
 import type { Machine } from '../../machine.ts';
-import { bool, enumOf, int64, optional, parseArgs, str, uint32, type Args, type Shape } from '../args.ts';
-import type { CommandHandler, CommandTable } from '../dispatcher.ts';
-import { ok } from '../reply.ts';
+import { bool, enumOf, int64, optional, str, uint32 } from '../args.ts';
+import type { CommandTable } from '../dispatcher.ts';
+import { starter } from './job.ts';
 
 const sync = enumOf('top', 'full', 'none', 'incremental', 'bitmap');
 const onError = optional(enumOf('report', 'ignore', 'enospc', 'stop'));
@@ -50,16 +49,7 @@ const driveMirrorShape = {
   ...finish,
 };
 
-function command<S extends Shape>(shape: S, run: (m: Machine, a: Args<S>) => StartResult): CommandHandler<Machine> {
-  return (machine, args) => {
-    const parsed = parseArgs(shape, args);
-    if (!parsed.ok) return { error: parsed.error };
-    const started = run(machine, parsed.value);
-    return started.ok ? ok({}) : { error: started.error };
-  };
-}
-
 export const mirrorCommands: CommandTable<Machine> = {
-  'blockdev-mirror': command(blockdevMirrorShape, blockdevMirror),
-  'drive-mirror': command(driveMirrorShape, driveMirror),
+  'blockdev-mirror': starter(blockdevMirrorShape, blockdevMirror),
+  'drive-mirror': starter(driveMirrorShape, driveMirror),
 };

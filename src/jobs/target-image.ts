@@ -1,0 +1,32 @@
+/**
+ * bdrv_img_create as drive-mirror, drive-backup and blockdev-snapshot-sync call it: a new image
+ * as large as the source, optionally with a node's image as backing file (its format recorded
+ * when it is one qemu-img writes into the header).
+ */
+import type { BlockNode } from '../graph/node.ts';
+import { createImage } from '../image/create.ts';
+import type { ImageFormat } from '../image/image.ts';
+import type { Machine } from '../machine.ts';
+import type { Bytes } from '../size.ts';
+import { skipFilters } from './chain.ts';
+
+export interface TargetImage {
+  readonly filename: string;
+  readonly format: ImageFormat;
+  readonly size: Bytes;
+  readonly backing: BlockNode | undefined;
+}
+
+/** qemu-img's message when the image cannot be created, else undefined. */
+export function createTargetImage(machine: Machine, t: TargetImage): string | undefined {
+  const backingFile = t.backing?.driver.filename(t.backing);
+  const backingFormat = t.backing === undefined ? undefined : skipFilters(t.backing).driver.name;
+  const created = createImage(machine.images, {
+    filename: t.filename,
+    format: t.format,
+    size: t.size,
+    ...(backingFile === undefined ? {} : { backingFile }),
+    ...(backingFormat === 'qcow2' || backingFormat === 'raw' ? { backingFormat } : {}),
+  });
+  return created.ok ? undefined : created.message;
+}
