@@ -59,17 +59,21 @@ describe('drive-mirror (probed on 7.2.22)', () => {
     expect(qemuIo(m, node(m, 'dm'), 'read -P 0xcc 1M 512K')).toEqual({ ok: true });
   });
 
-  it('the implicitly opened old source is closed at the pivot: its transient bitmaps are gone', () => {
+  it('the implicitly opened old source is closed at the pivot: persistent bitmaps stored in its image, transient ones lost', () => {
     const m = mirrorMachine();
-    driveMirror(m, { 'node-name': 'a' });
+    driveMirror(m, { target: 'a.qcow2', 'node-name': 'a' });
     advanceJob(m, 'd', 'settle');
     qmp(m, 'job-complete', { id: 'd' });
     qmp(m, 'block-dirty-bitmap-add', { node: 'a', name: 'x' });
+    qmp(m, 'block-dirty-bitmap-add', { node: 'a', name: 'p', persistent: true });
     expect(qmp(m, 'drive-mirror', { 'job-id': 'd', device: 'a', target: 'b.qcow2', sync: 'full', 'node-name': 'b' })).toEqual({ return: {} });
     advanceJob(m, 'd', 'settle');
     qmp(m, 'job-complete', { id: 'd' });
     expect(deviceRoot(m)).toBe('b');
     expect(m.graph.node('a')).toBeUndefined();
+    const stored = m.images.get('a.qcow2');
+    expect(stored?.format === 'qcow2' && stored.bitmaps.entries().map((e) => [e.name, e.auto, e.inUse])).toEqual([['p', true, false]]);
+    expect(node(m, 'b').dirtyBitmaps).toEqual([]);
   });
 
   it('a cancelled mirror closes its implicit target; the created file stays', () => {
