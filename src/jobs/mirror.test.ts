@@ -229,3 +229,18 @@ describe('mirror I/O errors (block_job_error_action with on-source-error / on-ta
     expect(m.events).toContainEqual({ event: 'BLOCK_JOB_ERROR', data: { device: 'm', operation: 'write', action: 'report' } });
   });
 });
+
+describe('replaces', () => {
+  it('a node below the source through filters is replaced in its parents; the filter stays', () => {
+    const m = mirrorMachine();
+    qmp(m, 'device_del', { id: 'vda' });
+    expect(qmp(m, 'blockdev-add', { driver: 'throttle', 'node-name': 'thr', 'throttle-group': 'g', file: 'src' })).toEqual({ return: {} });
+    qmp(m, 'device_add', { driver: 'virtio-blk-pci', id: 'vda', drive: 'thr' });
+    expect(qmp(m, 'blockdev-mirror', { 'job-id': 'm', device: 'thr', target: 'tgt', sync: 'full', replaces: 'src' })).toEqual({ return: {} });
+    advanceJob(m, 'm', 'settle');
+    qmp(m, 'job-complete', { id: 'm' });
+    expect(deviceRoot(m)).toBe('thr');
+    expect(node(m, 'thr').child('file')).toBe(node(m, 'tgt'));
+    expect(m.graph.parents(node(m, 'src'))).toEqual([]);
+  });
+});
