@@ -83,6 +83,7 @@ class MirrorRun implements JobDriver {
   private finishing = false;
   /** Where the next dirty area is looked for (mirror_iteration continues after the last one). */
   private cursor = 0;
+  /** The job, once it runs: write-blocking copies count in its progress. */
   private job: Job | undefined;
 
   constructor(
@@ -125,7 +126,6 @@ class MirrorRun implements JobDriver {
   }
 
   complete(): void {
-
     this.shouldComplete = true;
     this.finishing = true;
   }
