@@ -79,3 +79,17 @@ export function followDeviceLength(backend: BlockBackend): void {
     if (bitmap.size !== length && !bitmap.busy) bitmap.truncate(length);
   }
 }
+
+/**
+ * A medium was inserted: the guest now sees other data at every offset without having written
+ * any of it, so every recording drive bitmap takes the new length and marks all of it dirty (an
+ * incremental backup from it must copy the whole new medium). Removal records nothing: writes
+ * without a medium fail with ENOMEDIUM before reaching any node.
+ */
+export function mediumInserted(backend: BlockBackend): void {
+  followDeviceLength(backend);
+  const length = deviceLength(backend) ?? 0;
+  for (const { bitmap } of backend.driveBitmaps) {
+    if (bitmap.recording && length > 0) bitmap.markDirty(0, length);
+  }
+}

@@ -8,6 +8,7 @@ import { backupActions, backupCommands } from './backup.ts';
 import { bitmapActions, bitmapCommands } from './bitmap.ts';
 import { blockdevCommands } from './blockdev.ts';
 import { jobCommands } from './job.ts';
+import { mediaCommands } from './media.ts';
 import { mirrorCommands } from './mirror.ts';
 import { queryCommands } from './query.ts';
 import { snapshotActions, snapshotCommands } from './snapshot.ts';
@@ -18,6 +19,8 @@ export const transactionActions: ActionTable<Machine> = { abort: abortAction, ..
 
 export const qmpCommands: CommandTable<Machine> = {
   ...blockdevCommands,
+  // After blockdev's: its device_add hands every model but the SCSI ones to blockdev's.
+  ...mediaCommands,
   ...bitmapCommands,
   ...queryCommands,
   ...jobCommands,

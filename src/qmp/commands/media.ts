@@ -1,0 +1,143 @@
+/**
+ * Removable media (blockdev.c, qmp_blockdev_open_tray .. qmp_blockdev_change_medium) for the
+ * device models the sim knows, with 7.2's texts as probed on 7.2.22 (-M pc, virtio-scsi-pci):
+ * scsi-hd with removable=true is removable and writable, scsi-cd removable and read-only,
+ * scsi-hd without it "is not removable", and virtio-blk-pci's qdev id is the PCI proxy, which
+ * "does not have a block device backend". The tray moves at once (no guest to lock it), with
+ * DEVICE_TRAY_MOVED when it really moves. A drive bitmap stays on the backend across a media
+ * change and records the new medium as wholly dirty (drive/drive-bitmap.ts:mediumInserted).
+ */
+import { mediumInserted } from '../../drive/drive-bitmap.ts';
+import { deviceNotFound } from '../../drive/owner.ts';
+import type { BlockBackend, DeviceDriver } from '../../graph/backend.ts';
+import { blockdevAdd } from '../../graph/open.ts';
+import { releaseIfUnused } from '../../jobs/chain.ts';
+import type { Machine } from '../../machine.ts';
+import { bool, enumOf, optional, parseArgs, str } from '../args.ts';
+import type { CommandHandler, CommandTable } from '../dispatcher.ts';
+import { genericError, ok, type QmpError, type QmpReply } from '../reply.ts';
+import { blockdevCommands } from './blockdev.ts';
+
+const idArgs = { device: optional(str), id: optional(str) };
+
+/** blockdev.c:qmp_get_blk + the removable check every tray command makes first. */
+function removableBackend(machine: Machine, args: { device?: string; id?: string }): BlockBackend | { readonly error: QmpError } {
+  if ((args.device === undefined) === (args.id === undefined)) return genericError("Need exactly one of 'device' and 'id'");
+  // `device` names a legacy BlockBackend, which the sim never creates.
+  const id = args.id ?? args.device ?? '';
+  const backend = args.id === undefined ? undefined : machine.graph.device(id);
+  if (backend === undefined || backend.owner.kind !== 'device') return deviceNotFound(id);
+  if (backend.owner.driver === 'virtio-blk-pci') return genericError('Device does not have a block device backend');
+  if (backend.owner.removable !== true) return genericError(`Device '${id}' is not removable`);
+  return backend;
+}
+
+function moveTray(machine: Machine, backend: BlockBackend, open: boolean): void {
+  if (backend.trayOpen === open || backend.owner.kind !== 'device') return;
+  backend.trayOpen = open;
+  machine.emit('DEVICE_TRAY_MOVED', { device: '', 'tray-open': open, id: backend.owner.qdevId });
+}
+
+function trayCommand(open: boolean): CommandHandler<Machine> {
+  return (machine, raw) => {
+    const a = parseArgs(open ? { ...idArgs, force: optional(bool) } : idArgs, raw);
+    if (!a.ok) return { error: a.error };
+    const backend = removableBackend(machine, a.value);
+    if ('error' in backend) return backend;
+    moveTray(machine, backend, open);
+    return ok({});
+  };
+}
+
+const removeMedium: CommandHandler<Machine> = (machine, raw) => {
+  const a = parseArgs({ id: str }, raw);
+  if (!a.ok) return { error: a.error };
+  const backend = removableBackend(machine, a.value);
+  if ('error' in backend) return backend;
+  if (!backend.trayOpen && backend.root !== undefined) return genericError(`Tray of device '${a.value.id}' is not open`);
+  ejectMedium(machine, backend);
+  return ok({});
+};
+
+/** The old medium closes unless the monitor or a drive bitmap's storage reference holds it. */
+function ejectMedium(machine: Machine, backend: BlockBackend): void {
+  const old = backend.root;
+  backend.root = undefined;
+  if (old !== undefined) releaseIfUnused(machine.graph, old);
+}
+
+/** Checks in 7.2's order (probed): node, node in use, tray, medium. */
+function insert(machine: Machine, backend: BlockBackend, nodeName: string): QmpReply {
+  const node = machine.graph.node(nodeName);
+  if (node === undefined) return genericError(`Node '${nodeName}' not found`);
+  // bdrv_has_blk: a user's backend; a drive bitmap's storage reference is not a user.
+  if (machine.graph.parents(node).some((p) => p.kind === 'backend' && p.backend.owner.kind !== 'reference')) {
+    return genericError(`Node '${nodeName}' is already in use`);
+  }
+  if (!backend.trayOpen) return genericError('Tray of the device is not open');
+  if (backend.root !== undefined) return genericError('There already is a medium in the device');
+  if (backend.owner.kind === 'device' && backend.owner.driver === 'scsi-cd') node.readOnly = true;
+  backend.root = node;
+  mediumInserted(backend);
+  return ok({});
+}
+
+const insertMedium: CommandHandler<Machine> = (machine, raw) => {
+  const a = parseArgs({ id: str, 'node-name': str }, raw);
+  if (!a.ok) return { error: a.error };
+  const backend = removableBackend(machine, a.value);
+  return 'error' in backend ? backend : insert(machine, backend, a.value['node-name']);
+};
+
+/** qmp_blockdev_change_medium: open the image first, then open tray, remove, insert, close. */
+const changeMedium: CommandHandler<Machine> = (machine, raw) => {
+  const a = parseArgs({ ...idArgs, filename: str, format: optional(str), force: optional(bool), 'read-only-mode': optional(enumOf('retain')) }, raw);
+  if (!a.ok) return { error: a.error };
+  const backend = removableBackend(machine, a.value);
+  if ('error' in backend) return backend;
+  const opened = blockdevAdd(machine, {
+    driver: a.value.format ?? 'qcow2',
+    'node-name': machine.nextImplicitNodeName(),
+    file: { driver: 'file', filename: a.value.filename },
+  });
+  if (!opened.ok) return genericError(opened.message);
+  opened.node.monitorOwned = false;
+  moveTray(machine, backend, true);
+  ejectMedium(machine, backend);
+  const inserted = insert(machine, backend, opened.node.nodeName);
+  if ('error' in inserted) return inserted;
+  moveTray(machine, backend, false);
+  return ok({});
+};
+
+const REMOVABLE: Readonly<Record<string, DeviceDriver>> = { 'scsi-hd': 'scsi-hd', 'scsi-cd': 'scsi-cd' };
+
+/**
+ * device_add for the SCSI models; every other model goes to blockdev.ts's device_add. No bus is
+ * modelled (QEMU needs a virtio-scsi-pci first). scsi-cd may start empty; scsi-hd needs a drive.
+ */
+const deviceAdd: CommandHandler<Machine> = (machine, raw) => {
+  const model = typeof raw['driver'] === 'string' ? REMOVABLE[raw['driver']] : undefined;
+  const base = blockdevCommands['device_add'];
+  if (model === undefined || base === undefined) return base === undefined ? genericError('device_add missing') : base(machine, raw);
+  const a = parseArgs({ driver: str, id: str, drive: optional(str), removable: optional(bool) }, raw);
+  if (!a.ok) return { error: a.error };
+  const { id, drive } = a.value;
+  if (machine.graph.device(id) !== undefined) return genericError(`Duplicate device ID '${id}'`);
+  if (drive === undefined && model === 'scsi-hd') return genericError('drive property not set');
+  const node = drive === undefined ? undefined : machine.graph.node(drive);
+  if (drive !== undefined && node === undefined) return genericError(`Property '${model}.drive' can't find value '${drive}'`);
+  const removable = model === 'scsi-cd' || a.value.removable === true;
+  if (node !== undefined && model === 'scsi-cd') node.readOnly = true;
+  machine.graph.attachBackend({ kind: 'device', qdevId: id, driver: model, removable }, node);
+  return ok({});
+};
+
+export const mediaCommands: CommandTable<Machine> = {
+  device_add: deviceAdd,
+  'blockdev-open-tray': trayCommand(true),
+  'blockdev-close-tray': trayCommand(false),
+  'blockdev-remove-medium': removeMedium,
+  'blockdev-insert-medium': insertMedium,
+  'blockdev-change-medium': changeMedium,
+};
