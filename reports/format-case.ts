@@ -16,7 +16,7 @@ export function formatCase(result: CaseResult, c: Colors): string {
   const label = caseLabel(result);
   switch (result.status) {
     case 'passed':
-      return `${c.green('PASS')}  ${label}\n`;
+      return [`${c.green('PASS')}  ${label}`, ...formatKnownDivergences(result, c), ''].join('\n');
     case 'skipped':
       return `${c.yellow('SKIP')}  ${label}: ${result.skipReason ?? 'skipped'}\n`;
     case 'error': {
@@ -24,8 +24,13 @@ export function formatCase(result: CaseResult, c: Colors): string {
       return [`${c.red('ERROR')} ${label}`, ...detail, ''].join('\n');
     }
     case 'failed':
-      return [`${c.red('FAIL')}  ${label}`, ...result.failures.flatMap((f) => formatFailure(f, c)), ''].join('\n');
+      return [`${c.red('FAIL')}  ${label}`, ...result.failures.flatMap((f) => formatFailure(f, c)), ...formatKnownDivergences(result, c), ''].join('\n');
   }
+}
+
+/** Differences from QEMU the scenario declares (`divergence:`): shown with their diff, never as failures. */
+function formatKnownDivergences(result: CaseResult, c: Colors): string[] {
+  return (result.knownDivergences ?? []).flatMap((k) => [`  ${c.yellow('known divergence')}: ${k.reason}`, ...formatFailure(k.failure, c)]);
 }
 
 export function formatFailure(f: Failure, c: Colors): string[] {

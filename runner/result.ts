@@ -10,6 +10,7 @@ export type FailureCode =
   | 'bitmap-mismatch'
   | 'data-mismatch'
   | 'node-mismatch'
+  | 'image-mismatch'
   | 'job-mismatch'
   | 'event-mismatch'
   | 'error-mismatch'
@@ -32,6 +33,14 @@ export interface Failure {
   readonly pictures?: { readonly expected: string; readonly actual: string; readonly scale: string };
 }
 
+/** A difference from QEMU the scenario declares on purpose (`divergence:`): reported, not failed. */
+export interface KnownDivergence {
+  /** The scenario's `divergence.reason`. */
+  readonly reason: string;
+  /** The difference as it would otherwise have failed: a backend-disagreement, or a qemu run's mismatch. */
+  readonly failure: Failure;
+}
+
 export type CaseStatus = 'passed' | 'failed' | 'error' | 'skipped';
 
 /** The run of one scenario case (a matrix expands a file into several) on one backend. */
@@ -51,6 +60,8 @@ export interface CaseResult {
   readonly error?: Diagnostic;
   /** Set when status is 'skipped'. */
   readonly skipReason?: string;
+  /** Differences from QEMU excused by the scenario's `divergence:`; absent when there are none. */
+  readonly knownDivergences?: readonly KnownDivergence[];
 }
 
 export interface RunSummary {

@@ -7,7 +7,7 @@ import type { Backend } from '../backends/backend.ts';
 import type { ObservedValue } from '../expect/outcome.ts';
 import type { CaseResult, RunSummary } from '../result.ts';
 import type { ScenarioCase } from '../scenario/types.ts';
-import { disagreements } from './disagreement.ts';
+import { compareBackends } from './divergence.ts';
 import { ineligibility } from './eligibility.ts';
 import { caseId, runCase, type CaseRun } from './run-case.ts';
 
@@ -36,18 +36,13 @@ export async function runAll(
   for (const c of cases) {
     const runs: CaseRun[] = [];
     for (const backend of backends) runs.push(skipIneligible(c, backend) ?? (await runCase(c, backend, options.timeoutMs)));
-    const last = runs.at(-1);
-    const extra = disagreements(runs);
-    // Disagreement is reported once, on the last backend's result.
-    if (last !== undefined && extra.length > 0) {
-      runs[runs.length - 1] = { ...last, result: { ...last.result, status: 'failed', failures: [...last.result.failures, ...extra] } };
-    }
-    for (const run of runs) {
+    const compared = compareBackends(c, runs);
+    for (const run of compared) {
       results.push(run.result);
       observed.set(run.result.id, run.observed);
       options.onCaseEnd?.(run.result);
     }
-    if (options.bail && runs.some((r) => r.result.status === 'failed' || r.result.status === 'error')) break;
+    if (options.bail && compared.some((r) => r.result.status === 'failed' || r.result.status === 'error')) break;
   }
   const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
   const summary: RunSummary = {

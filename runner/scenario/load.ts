@@ -10,6 +10,7 @@ import type { Semantics } from '../backends/backend.ts';
 import type { Diagnostic } from '../source.ts';
 import { applies, axesLabel, stepWhen, checkWhen, combinations, interpolate, type Axes, type AxisValue, type Matrix } from './expand.ts';
 import { locator, merge, type Merged } from './fragments.ts';
+import { readDivergence } from './divergence.ts';
 import { compileGraph, type NodeSpec } from './graph.ts';
 import { ScenarioFile, ScenarioShape } from './schema.ts';
 import { parseSourceFile, spanOfPath, type Path } from './source-file.ts';
@@ -135,6 +136,7 @@ function expandCase(m: Merged, axes: Axes, locate: Locate, diags: Diagnostic[]):
     semantics,
     setup: compiled.setup,
     steps: built,
+    ...(file.divergence === undefined ? {} : { divergence: readDivergence(file.divergence, built, locate, diags) }),
     span: spanOfPath(m.main, ['scenario']),
   }];
 }

@@ -141,6 +141,15 @@ const Use = z.string().meta(desc('A fragment file (name starts with _) whose gra
 const Graph = z.record(z.string(), GraphNode).meta(desc('Nodes by node-name'));
 const Devices = z.record(z.string(), z.string()).meta(desc("Guest devices: qdev id -> node-name of the BlockBackend's root"));
 const Steps = z.array(Step);
+const Divergence = z
+  .strictObject({
+    reason: z.string().min(1).meta(desc('Why the model differs from QEMU here on purpose, citing the QEMU fact')),
+    only: z
+      .array(z.string())
+      .optional()
+      .meta(desc('Limit it to these expectations: node/name or node/name.field, a job id (or id.field), a node-name, an io line')),
+  })
+  .meta(desc('A difference from real QEMU made on purpose: reported as a known divergence on the qemu backend, not failed'));
 
 export const ScenarioFile = z
   .strictObject({
@@ -162,6 +171,7 @@ export const ScenarioFile = z
       .array(z.record(z.string(), Scalar))
       .optional()
       .meta(desc('Partial combinations of axis values that are not cases')),
+    divergence: Divergence.optional(),
     steps: Steps.optional(),
   })
   .meta({ title: 'dirtysim scenario', description: 'One scenario of QEMU dirty-bitmap behaviour' });

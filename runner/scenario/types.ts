@@ -10,6 +10,7 @@
 import type { Bytes } from '../../src/size.ts';
 import type { Extent, Semantics, Setup } from '../backends/backend.ts';
 import type { Diagnostic, SourceSpan } from '../source.ts';
+import type { Divergence } from './divergence.ts';
 
 /** A value together with where it is written (the span of the YAML value node). */
 export interface Spanned<T> {
@@ -132,6 +133,8 @@ export interface ScenarioCase {
   readonly semantics: Semantics;
   readonly setup: Setup;
   readonly steps: readonly Step[];
+  /** `divergence:` when written: where QEMU differs from the model on purpose. */
+  readonly divergence?: Divergence;
   /** The `scenario:` value. */
   readonly span: SourceSpan;
 }
