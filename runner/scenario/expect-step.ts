@@ -10,7 +10,7 @@ import { toBytes } from './graph.ts';
 import type { Path } from './source-file.ts';
 import { didYouMean } from './suggest.ts';
 import type { Tracer } from './trace.ts';
-import type { BitmapExpectation, BitmapFields, ExpectStep, JobExpectation, JobFields, Spanned } from './types.ts';
+import type { BitmapExpectation, BitmapFields, ExpectStep, ImageExpectation, JobExpectation, JobFields, Spanned } from './types.ts';
 
 type Raw = Readonly<Record<string, unknown>>;
 const entries = (v: unknown): [string, unknown][] => (v && typeof v === 'object' ? Object.entries(v) : []);
@@ -30,7 +30,13 @@ export function buildExpect(value: unknown, at: Path, span: SourceSpan, t: Trace
     return { node, keySpan: t.span(path, true), exists: { value: exists === true, span: t.span(path) } };
   });
   const jobs = entries(e['jobs']).map(([id, v]) => jobExpectation(id, v, [...at, 'jobs', id], t));
-  return { kind: 'expect', bitmaps, io, nodes, jobs, span };
+  const images = entries(e['images']).map(([file, v]): ImageExpectation => {
+    const path = [...at, 'images', file];
+    const list = (Array.isArray(v) ? v : []) as { name: string; granularity: number | string; flags: string[] }[];
+    const expected = list.map((b) => ({ name: b.name, granularity: toBytes(b.granularity), flags: b.flags }));
+    return { file, keySpan: t.span(path, true), span: t.span(path), expected };
+  });
+  return { kind: 'expect', bitmaps, io, nodes, jobs, ...(images.length > 0 ? { images } : {}), span };
 }
 
 function spanned<T>(value: T, path: Path, t: Tracer): Spanned<T> {

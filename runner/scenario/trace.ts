@@ -24,6 +24,10 @@ export interface TraceState {
   readonly everNodes: Set<string>;
   readonly bitmaps: Set<string>;
   readonly jobs: Set<string>;
+  /** The node-name whose image file this is (`base.qcow2` -> `base`), for qemu-img steps. */
+  readonly imageNodes?: ReadonlyMap<string, string>;
+  /** Nodes and devices of the setup, which restart and crash build again. */
+  readonly initial?: { readonly nodes: ReadonlyMap<string, Bytes | undefined>; readonly devices: ReadonlyMap<string, string> };
 }
 
 export interface Tracer {
@@ -71,12 +75,24 @@ export function traceSteps(steps: readonly { value: unknown; index: number }[], 
 
 function traceStep(value: unknown, at: Path, t: Tracer): Step {
   const span = t.span(at);
-  if (value === 'restart' || value === 'crash') return { kind: value, span };
+  if (value === 'restart' || value === 'crash') {
+    reopenSetup(t.state);
+    return { kind: value, span };
+  }
   const step = value as Record<string, unknown>;
   const key = Object.keys(step).find((k) => k !== 'when' && k !== 'expect-error') ?? '';
   const expectError = expectedError(step['expect-error'], [...at, 'expect-error'], t);
   const err = expectError ? { expectError } : {};
   if (key === 'expect') return buildExpect(step['expect'], [...at, 'expect'], span, t);
+  if (key === 'qemu-img') {
+    const args = String(step['qemu-img']).trim().split(/\s+/);
+    if (!expectError) qemuImgEffects(args, t.state);
+    return { kind: 'qemu-img', args, span, ...err };
+  }
+  if (key === 'qemu-io') {
+    const { target, line } = t.io(String(step['qemu-io']), [...at, 'qemu-io'], false);
+    return { kind: 'qemu-io', file: target, line, span, ...err };
+  }
   if (key === 'io') {
     const { target, line } = t.io(String(step['io']), [...at, 'io'], !expectError);
     return { kind: 'io', target, line, span, ...err };
@@ -84,6 +100,24 @@ function traceStep(value: unknown, at: Path, t: Tracer): Step {
   const args = withSizes(step[key] ?? {}) as Record<string, unknown>;
   if (!expectError) qmpEffects(key, args, [...at, key], t);
   return { kind: 'qmp', command: key, args, span, ...err };
+}
+
+/** After restart or crash the setup's graph and devices exist again, and only those. */
+function reopenSetup(state: TraceState): void {
+  if (state.initial === undefined) return;
+  state.nodes.clear();
+  for (const [k, v] of state.initial.nodes) state.nodes.set(k, v);
+  state.devices.clear();
+  for (const [k, v] of state.initial.devices) state.devices.set(k, v);
+}
+
+/** `bitmap --add FILE NAME` makes NAME a bitmap of FILE's node once the node opens. */
+function qemuImgEffects(args: readonly string[], state: TraceState): void {
+  if (args[0] !== 'bitmap' || !args.includes('--add')) return;
+  const words = args.slice(1).filter((w, i, all) => !w.startsWith('-') && !['-g', '-b', '-f', '-F', '--merge'].includes(all[i - 1] ?? ''));
+  const [file, name] = words;
+  const node = file === undefined ? undefined : state.imageNodes?.get(file);
+  if (node !== undefined && name !== undefined) state.bitmaps.add(`${node}/${name}`);
 }
 
 function expectedError(v: unknown, at: Path, t: Tracer): ExpectedError | undefined {
@@ -220,8 +254,18 @@ function blockdevAddEffects(def: Record<string, unknown>, at: Path, t: Tracer): 
   if (state.nodes.has(name)) t.report('duplicate-name', `node name '${name}' is already in use`, [...at, 'node-name']);
   state.nodes.set(name, size);
   state.everNodes.add(name);
+  loadedBitmaps(def, name, state);
   return size;
 }
+
+/** A qcow2 node opening a graph node's image file loads the bitmaps stored there. */
+function loadedBitmaps(def: Record<string, unknown>, name: string, state: TraceState): void {
+  const file = def['file'];
+  const owner = isRecord(file) && typeof file['filename'] === 'string' ? state.imageNodes?.get(file['filename']) : undefined;
+  if (owner === undefined || owner === name) return;
+  for (const key of [...state.bitmaps]) if (key.startsWith(`${owner}/`)) state.bitmaps.add(`${name}/${key.slice(owner.length + 1)}`);
+}
+
 
 /** Job ids: created by any command with `job-id`, referred to by job-* (id) and block-job-* (device). */
 function jobEffects(command: string, args: Record<string, unknown>, at: Path, t: Tracer): void {

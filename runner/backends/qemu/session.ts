@@ -8,11 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QmpEvent, QmpReply } from '../../../src/qmp/reply.ts';
-import type { BackendSession, IoReply, JobLimit, NodeObservation, RunReply, Setup } from '../backend.ts';
+import type { BackendSession, IoReply, JobLimit, NodeObservation, RunReply, Setup, StoredBitmapInfo } from '../backend.ts';
 import { JobStatusLog } from '../job-run.ts';
 import { track } from './cleanup.ts';
 import { buildGraph } from './graph-setup.ts';
 import { guestIo, ioTarget } from './guest-io.ts';
+import { offlineIo, qemuImg, storedBitmaps } from './host-tools.ts';
 import { createImages } from './images.ts';
 import { QemuInstance, type InstanceOptions } from './instance.ts';
 import { observe } from './observe.ts';
@@ -109,6 +110,19 @@ export class QemuSession implements BackendSession {
   async takeEvents(): Promise<readonly QmpEvent[]> {
     this.collectEvents();
     return this.events.splice(0);
+  }
+
+  qemuImg(args: readonly string[]): Promise<IoReply> {
+    return qemuImg(this.dir, args);
+  }
+
+  offlineIo(filename: string, line: string): Promise<IoReply> {
+    const format = this.setup.images.find((i) => i.filename === filename)?.format ?? 'qcow2';
+    return offlineIo(this.dir, filename, format, line);
+  }
+
+  storedBitmaps(filename: string): Promise<readonly StoredBitmapInfo[] | undefined> {
+    return storedBitmaps(this.dir, filename);
   }
 
   async restart(): Promise<void> {

@@ -6,14 +6,14 @@ import { execFile } from 'node:child_process';
 
 export type ToolResult =
   | { readonly ok: true; readonly stdout: string; readonly stderr: string }
-  | { readonly ok: false; readonly message: string; readonly stdout: string };
+  | { readonly ok: false; readonly message: string; readonly stdout: string; readonly stderr: string };
 
 export function runTool(binary: string, args: readonly string[], cwd: string, timeoutMs = 10_000): Promise<ToolResult> {
   return new Promise((resolve) => {
     execFile(binary, args, { cwd, timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error === null) return resolve({ ok: true, stdout, stderr });
       const why = error.killed ? `timed out after ${timeoutMs} ms` : (stderr.trim() || error.message);
-      resolve({ ok: false, message: `${binary} ${args.join(' ')}: ${why}`, stdout });
+      resolve({ ok: false, message: `${binary} ${args.join(' ')}: ${why}`, stdout, stderr });
     });
   });
 }
