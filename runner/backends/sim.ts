@@ -8,6 +8,7 @@ import { createImage } from '../../src/image/create.ts';
 import { isError } from '../../src/qmp/reply.ts';
 import { Simulator } from '../../src/simulator.ts';
 import { Unsupported } from '../execute/unsupported.ts';
+import { driveObservations } from './sim-drives.ts';
 import type { QmpEvent } from '../../src/qmp/reply.ts';
 import type { Backend, BackendSession, ImageSpec, IoReply, Setup } from './backend.ts';
 import { JobStatusLog } from './job-run.ts';
@@ -51,7 +52,7 @@ async function openSession(setup: Setup): Promise<BackendSession> {
   return {
     qmp: async (command, args) => live().qmp(command, args ?? {}),
     io: async (target, line) => live().io(target, line),
-    observe: async () => live().observe(),
+    observe: async () => [...live().observe(), ...driveObservations(live())],
     takeEvents: async () => {
       collect();
       return events.splice(0);

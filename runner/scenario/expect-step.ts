@@ -46,12 +46,13 @@ function spanned<T>(value: T, path: Path, t: Tracer): Spanned<T> {
 function bitmapExpectation(key: string, v: unknown, path: Path, t: Tracer): BitmapExpectation[] {
   const slash = key.indexOf('/');
   if (slash <= 0 || slash === key.length - 1) {
-    t.report('wrong-type', `bitmap key '${key}' must be node/name, e.g. top/b0`, path, true);
+    t.report('wrong-type', `bitmap key '${key}' must be node/name or device:<id>/name, e.g. top/b0`, path, true);
     return [];
   }
   const node = key.slice(0, slash);
   const name = key.slice(slash + 1);
-  if (!t.state.everNodes.has(node)) {
+  // `device:<qdev id>/name` keys a drive bitmap (extension); only the bitmap itself is checked.
+  if (!node.startsWith('device:') && !t.state.everNodes.has(node)) {
     t.report('unknown-node', `unknown node '${node}'${didYouMean(node, t.state.everNodes)}`, path, true);
   } else if (!t.state.bitmaps.has(key)) {
     const known = [...t.state.bitmaps].filter((b) => b.startsWith(`${node}/`)).map((b) => b.slice(slash + 1));

@@ -17,26 +17,31 @@ export const Size = z
   })
   .meta({ description: 'Bytes, or a size as qemu-img writes it: 512, 4K, 64K, 1M, 1G, 1T' });
 
-const nodeArg = z.string().meta({ description: 'Node name (or named BlockBackend) holding the bitmap' });
+const nodeArg = z.string().meta({ description: 'Node name (or named BlockBackend) holding the bitmap; exactly one of node and device' });
+const deviceArg = z.string().meta({ description: 'Extension (simulator only): qdev id of the guest device whose BlockBackend holds a drive bitmap' });
 const nameArg = z.string().meta({ description: 'Name of the dirty bitmap' });
-const BitmapRef = z.strictObject({ node: nodeArg, name: nameArg });
+const owner = { node: nodeArg.optional(), device: deviceArg.optional() };
+const BitmapRef = z.strictObject({ ...owner, name: nameArg });
 
 const BitmapAdd = z.strictObject({
-  node: nodeArg,
+  ...owner,
   name: nameArg,
   granularity: Size.optional().meta({
     description: 'Power of two from 512 to 2G; QEMU defaults to the cluster size (64K), at least 4K',
   }),
   persistent: z.boolean().optional().meta({ description: 'Stored in the qcow2 image on close' }),
   disabled: z.boolean().optional().meta({ description: 'Created without recording writes' }),
+  'storage-node': z.string().optional().meta({
+    description: 'Extension: the qcow2 node a persistent drive bitmap is stored in (default: the device image at add time); it is pinned while the bitmap lives',
+  }),
 });
 
 const BitmapMerge = z.strictObject({
-  node: nodeArg,
-  target: z.string().meta({ description: 'Bitmap on `node` that receives the union' }),
+  ...owner,
+  target: z.string().meta({ description: 'Bitmap on `node` (or `device`) that receives the union' }),
   bitmaps: z
     .array(z.union([z.string(), BitmapRef]))
-    .meta({ description: 'Sources: a name on `node`, or {node, name} anywhere (QEMU 7.2 crashes on [])' }),
+    .meta({ description: 'Sources: a name on the same owner, or {node, name} / {device, name} anywhere (QEMU 7.2 crashes on [])' }),
 });
 
 const NoArgs = z.strictObject({}).nullable();

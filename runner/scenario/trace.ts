@@ -147,35 +147,50 @@ function withSizes(v: unknown): unknown {
   );
 }
 
+/** A drive bitmap's owner in bitmap keys and observations (extension): `device:vda/d0`. */
+export function driveKey(qdevId: string): string {
+  return `device:${qdevId}`;
+}
+
+function describeOwner(holder: string): string {
+  return holder.startsWith('device:') ? `device '${holder.slice('device:'.length)}'` : `node '${holder}'`;
+}
+
 const BITMAP_COMMANDS = /^block-dirty-bitmap-(add|remove|clear|enable|disable|merge)$|^x-debug-block-dirty-bitmap-sha256$/;
 
 /** Checks what a successful command refers to and records what it creates or removes. */
 function qmpEffects(command: string, args: Record<string, unknown>, at: Path, t: Tracer): void {
   const { state } = t;
-  const bitmap = (node: unknown, name: unknown, path: Path) => {
-    if (typeof node !== 'string' || typeof name !== 'string' || !state.nodes.has(node)) return;
-    if (!state.bitmaps.has(`${node}/${name}`)) {
-      const known = [...state.bitmaps].filter((b) => b.startsWith(`${node}/`)).map((b) => b.slice(node.length + 1));
-      t.report('unknown-bitmap', `no bitmap '${name}' was added on node '${node}'${didYouMean(name, known)}`, path);
+  /** `node` or, for drive bitmaps (extension), `device:<qdev id>`: the owner part of a bitmap key. */
+  const owner = (ref: Record<string, unknown>, path: Path): string | undefined => {
+    const device = ref['device'];
+    if (typeof device !== 'string') return t.node(ref['node'], [...path, 'node']) && typeof ref['node'] === 'string' ? ref['node'] : undefined;
+    if (state.devices.has(device)) return driveKey(device);
+    t.report('unknown-device', `unknown device '${device}'${didYouMean(device, state.devices.keys())}`, [...path, 'device']);
+    return undefined;
+  };
+  const bitmap = (holder: string | undefined, name: unknown, path: Path) => {
+    if (holder === undefined || typeof name !== 'string') return;
+    if (!state.bitmaps.has(`${holder}/${name}`)) {
+      const known = [...state.bitmaps].filter((b) => b.startsWith(`${holder}/`)).map((b) => b.slice(holder.length + 1));
+      t.report('unknown-bitmap', `no bitmap '${name}' was added on ${describeOwner(holder)}${didYouMean(name, known)}`, path);
     }
   };
   if (BITMAP_COMMANDS.test(command)) {
-    const nodeOk = t.node(args['node'], [...at, 'node']);
+    const holder = owner(args, at);
     if (command === 'block-dirty-bitmap-add') {
-      if (nodeOk) state.bitmaps.add(`${String(args['node'])}/${String(args['name'])}`);
+      if (holder !== undefined) state.bitmaps.add(`${holder}/${String(args['name'])}`);
+      if (typeof args['storage-node'] === 'string') t.node(args['storage-node'], [...at, 'storage-node']);
     } else if (command === 'block-dirty-bitmap-merge') {
-      bitmap(args['node'], args['target'], [...at, 'target']);
+      bitmap(holder, args['target'], [...at, 'target']);
       const sources = Array.isArray(args['bitmaps']) ? args['bitmaps'] : [];
       sources.forEach((s: unknown, i) => {
         const p = [...at, 'bitmaps', i];
-        if (typeof s === 'string') bitmap(args['node'], s, p);
-        else if (s && typeof s === 'object') {
-          const r = s as Record<string, unknown>;
-          if (t.node(r['node'], [...p, 'node'])) bitmap(r['node'], r['name'], [...p, 'name']);
-        }
+        if (typeof s === 'string') bitmap(holder, s, p);
+        else if (isRecord(s)) bitmap(owner(s, p), s['name'], [...p, 'name']);
       });
     } else {
-      bitmap(args['node'], args['name'], [...at, 'name']);
+      bitmap(holder, args['name'], [...at, 'name']);
     }
     return;
   }
