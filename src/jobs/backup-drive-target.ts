@@ -10,10 +10,10 @@
  */
 import type { BlockNode } from '../graph/node.ts';
 import { openTree } from '../graph/open.ts';
-import { createImage } from '../image/create.ts';
 import type { Machine } from '../machine.ts';
 import type { BackupSync } from './backup.ts';
 import { filterOrCow, skipFilters } from './chain.ts';
+import { createTargetImage } from './target-image.ts';
 
 export interface DriveTargetOptions {
   readonly target: string;
@@ -32,16 +32,8 @@ export function openDriveTarget(machine: Machine, source: BlockNode, sync: Backu
   const format = o.format ?? String(source.driver.name);
   if (format !== 'qcow2' && format !== 'raw') return { error: `Unknown file format '${format}'` };
   if (o.mode !== 'existing') {
-    const backingFile = backing?.driver.filename(backing);
-    const backingFormat = backing?.driver.name;
-    const created = createImage(machine.images, {
-      filename: o.target,
-      format,
-      size: source.length(),
-      ...(backingFile === undefined ? {} : { backingFile }),
-      ...(backingFormat === 'qcow2' || backingFormat === 'raw' ? { backingFormat } : {}),
-    });
-    if (!created.ok) return { error: created.message };
+    const failed = createTargetImage(machine, { filename: o.target, format, size: source.length(), backing, backingFormatOf: 'node' });
+    if (failed !== undefined) return { error: failed };
   }
   const opened = openTree(machine, {
     driver: format,

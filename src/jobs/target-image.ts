@@ -15,12 +15,20 @@ export interface TargetImage {
   readonly format: ImageFormat;
   readonly size: Bytes;
   readonly backing: BlockNode | undefined;
+  /**
+   * Whose driver names the backing format. drive-mirror takes the node below implicit filters
+   * (qmp_drive_mirror: bdrv_skip_implicit_filters); drive-backup and blockdev-snapshot-sync the
+   * node's own (source->drv->format_name). A filter's filename is its child's either way.
+   * Default: below-filters.
+   */
+  readonly backingFormatOf?: 'node' | 'below-filters';
 }
 
 /** qemu-img's message when the image cannot be created, else undefined. */
 export function createTargetImage(machine: Machine, t: TargetImage): string | undefined {
   const backingFile = t.backing?.driver.filename(t.backing);
-  const backingFormat = t.backing === undefined ? undefined : skipFilters(t.backing).driver.name;
+  const formatNode = t.backing === undefined ? undefined : t.backingFormatOf === 'node' ? t.backing : skipFilters(t.backing);
+  const backingFormat = formatNode?.driver.name;
   const created = createImage(machine.images, {
     filename: t.filename,
     format: t.format,

@@ -14,10 +14,10 @@ import { isConsistentlyRead } from '../../graph/consistent-read.ts';
 import type { BlockNode } from '../../graph/node.ts';
 import { backingBlocker } from '../../graph/op-blockers.ts';
 import { openTree } from '../../graph/open.ts';
-import { createImage } from '../../image/create.ts';
 import type { ImageFormat } from '../../image/image.ts';
 import { busyNode } from '../../jobs/registry.ts';
 import { replaceNode } from '../../jobs/chain.ts';
+import { createTargetImage } from '../../jobs/target-image.ts';
 import type { Machine } from '../../machine.ts';
 import { enumOf, optional, str } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
@@ -131,16 +131,7 @@ const blockdevSnapshotSync = defineAction(SYNC_SHAPE, (machine: Machine, a): Pre
 
 /** bdrv_img_create for the overlay: as big as the old node, with it as the backing file. */
 function createOverlayImage(machine: Machine, old: BlockNode, filename: string, format: ImageFormat): string | undefined {
-  const backingFile = old.driver.filename(old);
-  const backingFormat = old.driver.name === 'qcow2' || old.driver.name === 'raw' ? old.driver.name : undefined;
-  const r = createImage(machine.images, {
-    filename,
-    format,
-    size: old.length(),
-    ...(backingFile === undefined ? {} : { backingFile }),
-    ...(backingFormat === undefined ? {} : { backingFormat }),
-  });
-  return r.ok ? undefined : r.message;
+  return createTargetImage(machine, { filename, format, size: old.length(), backing: old, backingFormatOf: 'node' });
 }
 
 export const snapshotActions: ActionTable<Machine> = {
