@@ -21,8 +21,9 @@ summary { cursor: pointer; padding: 4px 0; }
 svg.strip { display: block; width: 100%; height: 14px; margin: 2px 0; }
 svg.strip rect.clean { fill: var(--clean); } svg.strip rect.dirty { fill: var(--dirty); } svg.strip rect.fresh { fill: var(--fresh); }
 svg.strip rect.mark { fill: var(--mark); } svg.strip .grid { stroke: #fff; stroke-width: 1; vector-effect: non-scaling-stroke; }
-.strips { display: grid; grid-template-columns: max-content 1fr max-content; gap: 2px 10px; align-items: center; margin: 4px 0 8px; }
-.strips .key { font: 12px ui-monospace, monospace; } .strips .info { font-size: 12px; color: var(--muted); white-space: nowrap; }
+.strips { display: grid; grid-template-columns: 150px 1fr 320px; gap: 2px 10px; align-items: center; margin: 4px 0 8px; }
+.strips .key { font: 12px ui-monospace, monospace; } .strips .info { font-size: 12px; color: var(--muted); }
+.strips .key { overflow-wrap: anywhere; }
 .diff .del { color: #116329; background: #dafbe1; display: block; } .diff .ins { color: #a40e26; background: #ffebe9; display: block; }
 .diff .hunk { color: #0550ae; display: block; }
 .legend span { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; margin: 0 4px 0 12px; border-radius: 2px; }

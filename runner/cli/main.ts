@@ -8,6 +8,7 @@ import { formatDiagnostic } from '../scenario/format.ts';
 import { scenarioJsonSchema } from '../scenario/json-schema.ts';
 import { reporterNames } from '../../reports/index.ts';
 import type { CliIo } from './io.ts';
+import { bookCommand, type BookFlags } from './book-command.ts';
 import { loadAll } from './load-all.ts';
 import { DEFAULT_PATHS, runCommand, type RunFlags } from './run-command.ts';
 
@@ -60,6 +61,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     .argument('[paths...]', 'scenario files or directories')
     .action(async (paths: string[]) => {
       code = await runCommand(paths, { tag: [], reporter: [], bail: false, timeout: '1', backend: 'sim', list: true, update: false }, io);
+    });
+
+  program
+    .command('book')
+    .description('write the semantics book: a static site with every scenario drawn step by step')
+    .argument('[paths...]', 'scenario files or directories')
+    .requiredOption('-o, --out <dir>', 'where to write the site')
+    .addOption(new Option('--backend <name>', 'confirm on QEMU too with qemu or both').choices(['sim', 'qemu', 'both']).default('sim'))
+    .option('--timeout <ms>', 'time limit per case', '30000')
+    .action(async (paths: string[], flags: BookFlags) => {
+      code = await bookCommand(paths, flags, io);
     });
 
   program

@@ -65,6 +65,7 @@ describe('stepTracer', () => {
     await t.after(io, s);
     await t.after(expectStep, s);
     expect(s.observed).toBe(2);
+    expect(t.snapshots.map((x) => x.nodes)).toEqual(Array(3).fill([{ nodeName: 'top', driver: 'qcow2' }]));
     const [first, second, third] = t.snapshots;
     expect(first?.bitmaps.map((b) => [b.key, b.fresh])).toEqual([['top/b0', [{ offset: 0, length: 64 * K }]]]);
     expect(second?.bitmaps.map((b) => [b.key, b.fresh])).toEqual([

@@ -19,6 +19,8 @@ export interface TracedBitmap {
 
 export interface StepSnapshot {
   readonly step: Step;
+  /** Every named node after the step, with its driver (jobs add and remove filter nodes). */
+  readonly nodes: readonly { readonly nodeName: string; readonly driver: string }[];
   readonly bitmaps: readonly TracedBitmap[];
 }
 
@@ -34,13 +36,18 @@ export function stepTracer(): StepTracer {
   return {
     snapshots,
     async after(step, session) {
-      const previous = snapshots.at(-1)?.bitmaps ?? [];
-      // An expect step only reads: the bitmaps are those of the step before, nothing new.
+      const previous = snapshots.at(-1);
+      // An expect step only reads: the graph and bitmaps are those of the step before, nothing new.
       if (step.kind === 'expect') {
-        snapshots.push({ step, bitmaps: previous.map((b) => ({ ...b, fresh: [] })) });
+        snapshots.push({ step, nodes: previous?.nodes ?? [], bitmaps: (previous?.bitmaps ?? []).map((b) => ({ ...b, fresh: [] })) });
         return;
       }
-      snapshots.push({ step, bitmaps: traceBitmaps(await session.observe(), previous) });
+      const nodes = await session.observe();
+      snapshots.push({
+        step,
+        nodes: nodes.map(({ nodeName, driver }) => ({ nodeName, driver })),
+        bitmaps: traceBitmaps(nodes, previous?.bitmaps ?? []),
+      });
     },
   };
 }

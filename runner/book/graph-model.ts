@@ -1,0 +1,63 @@
+/**
+ * The graph a book page draws: the declared graph (the Setup's blockdev-add arguments and
+ * devices), plus nodes that appeared while the case ran, with every bitmap that ever lived on a
+ * node during the case.
+ */
+import type { Setup } from '../backends/backend.ts';
+import type { StepSnapshot } from '../execute/trace.ts';
+import type { BlockGraph, GraphEdge, GraphNode, NodeKind } from '../../reports/svg/graph.ts';
+
+// Drivers whose BlockDriver sets is_filter in QEMU 7.2 (block/copy-on-read.c, throttle.c,
+// blkdebug.c, preallocate.c, compress.c, mirror.c, commit.c, copy-before-write.c).
+const FILTERS = new Set(['copy-on-read', 'throttle', 'blkdebug', 'preallocate', 'compress', 'mirror_top', 'commit_top', 'copy-before-write', 'blkverify']);
+const FORMATS = new Set(['qcow2', 'raw', 'qed', 'vmdk', 'vpc', 'luks']);
+const PROTOCOLS = new Set(['file', 'host_device', 'null-co', 'null-aio', 'nbd', 'nvme']);
+const CHILD_ROLES = ['file', 'backing', 'image'] as const;
+
+export function kindOf(driver: string): NodeKind {
+  if (FILTERS.has(driver)) return 'filter';
+  if (FORMATS.has(driver)) return 'format';
+  return PROTOCOLS.has(driver) ? 'protocol' : 'other';
+}
+
+export function blockGraph(setup: Setup, snapshots: readonly StepSnapshot[]): BlockGraph {
+  const nodes = new Map<string, { driver: string; added: boolean }>();
+  const edges: GraphEdge[] = [];
+  const declare = (args: Readonly<Record<string, unknown>>): string | undefined => {
+    const name = args['node-name'];
+    if (typeof name !== 'string') return undefined;
+    nodes.set(name, { driver: String(args['driver'] ?? '?'), added: false });
+    for (const role of CHILD_ROLES) {
+      const child = args[role];
+      // A child is a node-name, or (a format's file) the inline options of its protocol node.
+      const childName = typeof child === 'string' ? child : typeof child === 'object' && child !== null ? declare(child as Record<string, unknown>) : undefined;
+      if (childName !== undefined) edges.push({ parent: name, child: childName, role });
+    }
+    return name;
+  };
+  for (const b of setup.blockdevs) declare(b);
+  for (const s of snapshots) for (const n of s.nodes) if (!nodes.has(n.nodeName)) nodes.set(n.nodeName, { driver: n.driver, added: true });
+  const bitmaps = bitmapsByNode(snapshots);
+  const graphNodes: GraphNode[] = [...nodes].map(([name, n]) => ({
+    name, driver: n.driver, kind: kindOf(n.driver), bitmaps: bitmaps.get(name) ?? [], ...(n.added ? { added: true } : {}),
+  }));
+  return {
+    devices: setup.devices.map((d) => ({ id: d.id, bitmaps: [] })),
+    nodes: graphNodes,
+    edges: [...setup.devices.map((d) => ({ parent: d.id, child: d.drive, role: 'root' })), ...edges],
+  };
+}
+
+/** Bitmap names per node, in the order they first appeared. */
+function bitmapsByNode(snapshots: readonly StepSnapshot[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const s of snapshots) {
+    for (const b of s.bitmaps) {
+      const list = out.get(b.node) ?? [];
+      const name = b.key.slice(b.node.length + 1);
+      if (!list.includes(name)) list.push(name);
+      out.set(b.node, list);
+    }
+  }
+  return out;
+}
