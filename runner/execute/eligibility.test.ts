@@ -32,6 +32,13 @@ describe('eligibility rules', () => {
     expect(ineligibility(c, 'sim')).toBeUndefined();
   });
 
+  it('job-chunks: a run by chunks is the simulator\'s; until a status or settling runs on both', () => {
+    const byChunks = scenario([{ kind: 'run', job: 's0', limit: 'settle', span: span(3) }, { kind: 'run', job: 's0', limit: { chunks: 2 }, span: span(4) }]);
+    expect(ineligibility(byChunks, 'qemu')).toBe('run s0 by 2 chunk(s): QEMU cannot stop a job after exactly N chunks (line 4)');
+    expect(ineligibility(byChunks, 'sim')).toBeUndefined();
+    expect(ineligibility(scenario([{ kind: 'run', job: 's0', limit: { until: 'pending' }, span: span(3) }]), 'qemu')).toBeUndefined();
+  });
+
   it('drive-bitmaps: a bitmap command on a device, direct or in a transaction, names the first such step', () => {
     const direct = scenario([qmp('block-dirty-bitmap-add', { node: 'top', name: 'b0' }, 2), qmp('block-dirty-bitmap-add', { device: 'vda', name: 'd0' }, 5)]);
     expect(ineligibility(direct, 'qemu')).toBe('drive bitmaps (block-dirty-bitmap-add on a device) are a simulator extension QEMU lacks (line 5)');

@@ -49,6 +49,16 @@ const driveBitmaps = stepRule('drive-bitmaps', ['qemu'], (step) => {
   return onDevice === undefined ? undefined : `drive bitmaps (${onDevice[0]} on a device) are a simulator extension QEMU lacks`;
 });
 
+/**
+ * QEMU runs its jobs by itself, iteration after iteration, with nothing that stops one after
+ * exactly N of them (a speed limit or a pause takes effect at some later pause point), so a run
+ * by chunks is the simulator's alone (runner/backends/qemu/run-job.ts).
+ */
+const jobChunks = stepRule('job-chunks', ['qemu'], (step) => {
+  if (step.kind !== 'run' || step.limit === 'settle' || !('chunks' in step.limit)) return undefined;
+  return `run ${step.job} by ${step.limit.chunks} chunk(s): QEMU cannot stop a job after exactly N chunks`;
+});
+
 type Command = readonly [name: string, args: Readonly<Record<string, unknown>>];
 
 /** A QMP step's command and, for a transaction, each action as `[type, data]`. */
@@ -62,7 +72,7 @@ function commands(step: Step): Command[] {
   return [[step.command, step.args], ...inner];
 }
 
-export const eligibilityRules: readonly EligibilityRule[] = [semantics, driveBitmaps];
+export const eligibilityRules: readonly EligibilityRule[] = [semantics, driveBitmaps, jobChunks];
 
 /** The first reason `backend` cannot run `c`, or undefined when it can. */
 export function ineligibility(c: ScenarioCase, backend: BackendName, rules: readonly EligibilityRule[] = eligibilityRules): string | undefined {

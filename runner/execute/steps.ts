@@ -3,12 +3,14 @@ import { isError } from '../../src/qmp/reply.ts';
 import type { BackendSession } from '../backends/backend.ts';
 import { checkBitmap } from '../expect/bitmaps.ts';
 import { checkData } from '../expect/data.ts';
+import { checkEvents } from '../expect/events.ts';
 import { checkImage } from '../expect/images.ts';
 import { checkJob, type JobInfo } from '../expect/jobs.ts';
 import { checkNode } from '../expect/nodes.ts';
 import { emptyOutcome, mergeInto, type CheckOutcome } from '../expect/outcome.ts';
 import type { ExpectStep, Step } from '../scenario/types.ts';
 import { checkStepError, type ErrorCheck } from './expected-error.ts';
+import { runJobStep } from './run-job.ts';
 import { Unsupported } from './unsupported.ts';
 
 export async function runStep(step: Step, session: BackendSession): Promise<ErrorCheck> {

@@ -9,8 +9,10 @@ import { checkExtentOrder, checkPicture, parseExtent } from './extents.ts';
 import { toBytes } from './graph.ts';
 import type { Path } from './source-file.ts';
 import { didYouMean } from './suggest.ts';
+import { parseEventItem } from './event-item.ts';
+import { checkJobRef } from './run-step.ts';
 import type { Tracer } from './trace.ts';
-import type { BitmapExpectation, BitmapFields, ExpectStep, ImageExpectation, JobExpectation, JobFields, Spanned } from './types.ts';
+import type { BitmapExpectation, BitmapFields, EventsExpectation, ExpectStep, ImageExpectation, JobExpectation, JobFields, Spanned } from './types.ts';
 
 type Raw = Readonly<Record<string, unknown>>;
 const entries = (v: unknown): [string, unknown][] => (v && typeof v === 'object' ? Object.entries(v) : []);
@@ -30,13 +32,14 @@ export function buildExpect(value: unknown, at: Path, span: SourceSpan, t: Trace
     return { node, keySpan: t.span(path, true), exists: { value: exists === true, span: t.span(path) } };
   });
   const jobs = entries(e['jobs']).map(([id, v]) => jobExpectation(id, v, [...at, 'jobs', id], t));
+  const events = entries(e['events']).map(([id, v]) => eventsExpectation(id, v, [...at, 'events', id], t));
   const images = entries(e['images']).map(([file, v]): ImageExpectation => {
     const path = [...at, 'images', file];
     const list = (Array.isArray(v) ? v : []) as { name: string; granularity: number | string; flags: string[] }[];
     const expected = list.map((b) => ({ name: b.name, granularity: toBytes(b.granularity), flags: b.flags }));
     return { file, keySpan: t.span(path, true), span: t.span(path), expected };
   });
-  return { kind: 'expect', bitmaps, io, nodes, jobs, ...(images.length > 0 ? { images } : {}), span };
+  return { kind: 'expect', bitmaps, io, nodes, jobs, ...(events.length > 0 ? { events } : {}), ...(images.length > 0 ? { images } : {}), span };
 }
 
 function spanned<T>(value: T, path: Path, t: Tracer): Spanned<T> {
@@ -90,9 +93,7 @@ function extents(texts: readonly string[], path: Path, t: Tracer): Extent[] {
 }
 
 function jobExpectation(id: string, v: unknown, path: Path, t: Tracer): JobExpectation {
-  if (!t.state.jobs.has(id)) {
-    t.report('unknown-job', `no job '${id}' was started by an earlier step${didYouMean(id, t.state.jobs)}`, path, true);
-  }
+  checkJobRef(id, path, t, true);
   const base = { id, keySpan: t.span(path, true), span: t.span(path) };
   if (v === null) return { ...base, expected: null };
   const fields: Record<string, Spanned<unknown>> = {};
@@ -100,4 +101,15 @@ function jobExpectation(id: string, v: unknown, path: Path, t: Tracer): JobExpec
     fields[k] = spanned(k.endsWith('-progress') ? toBytes(x as number | string) : x, [...path, k], t);
   }
   return { ...base, expected: fields as JobFields };
+}
+
+/** `s0: [created, running, ...]`: each item must parse (event-item.ts). */
+function eventsExpectation(id: string, v: unknown, path: Path, t: Tracer): EventsExpectation {
+  checkJobRef(id, path, t, true);
+  const items = (Array.isArray(v) ? v : []).map((x: unknown) => String(x));
+  items.forEach((text, i) => {
+    const parsed = parseEventItem(text);
+    if (!parsed.ok) t.report('invalid', parsed.reason, [...path, i]);
+  });
+  return { id, keySpan: t.span(path, true), expected: spanned(items, path, t) };
 }

@@ -7,6 +7,7 @@
  * names the real mistake instead of "no union branch matched".
  */
 import { z } from 'zod';
+import { RUN_TARGETS } from '../backends/backend.ts';
 import { knownCommands, Size } from './qmp-schema.ts';
 
 const desc = (description: string) => ({ description });
@@ -66,14 +67,32 @@ export const Expectations = z
     io: z.array(QemuIoLine).optional().meta(desc('qemu-io lines that must succeed, e.g. "vda read -P 0x11 0 4K"')),
     nodes: z.record(z.string(), z.boolean()).optional().meta(desc('node-name: whether it exists')),
     jobs: z.record(z.string(), JobFields).optional().meta(desc('job id: fields to compare, or null: gone')),
+    events: z
+      // `null` (the job is gone) is YAML's null unless quoted; both mean the status.
+      .record(z.string(), z.array(z.union([z.string(), z.null()])))
+      .optional()
+      .meta(desc('job id: its events since the previous events expectation, e.g. [created, running, BLOCK_JOB_COMPLETED len=1M offset=1M]')),
   })
   .meta(desc('Observe the instance and compare'));
+
+const RunJob = z
+  .union([
+    z.string().meta(desc('A job id: run it until it waits for a command (ready, paused, pending, concluded) or is gone')),
+    z.strictObject({
+      job: z.string(),
+      chunks: z.number().int().min(1).optional().meta(desc('Exactly this many iterations (simulator only)')),
+      // Checked by the loader (run-step.ts): an enum inside the union would be reported as the union's failure.
+      until: z.string().optional().meta(desc(`Until the job has been in this status: ${RUN_TARGETS.join(', ')} (null: gone)`)),
+    }),
+  ])
+  .meta(desc('Move a block job on; jobs never move by themselves in the simulator'));
 
 const common = { when: When.optional(), 'expect-error': ExpectError.optional() };
 
 const builtinSteps = {
   io: z.strictObject({ io: QemuIoLine, ...common }),
   expect: z.strictObject({ expect: Expectations, when: When.optional() }),
+  run: z.strictObject({ run: RunJob, ...common }),
 };
 
 const qmpSteps = Object.fromEntries(

@@ -13,6 +13,7 @@ import { sizeArguments } from './qmp-schema.ts';
 import type { Path } from './source-file.ts';
 import { didYouMean } from './suggest.ts';
 import { buildExpect } from './expect-step.ts';
+import { buildRun, checkJobRef } from './run-step.ts';
 import type { ExpectedError, Step } from './types.ts';
 import { spanAtPath, type Locate } from './zod-issues.ts';
 
@@ -84,6 +85,7 @@ function traceStep(value: unknown, at: Path, t: Tracer): Step {
   const expectError = expectedError(step['expect-error'], [...at, 'expect-error'], t);
   const err = expectError ? { expectError } : {};
   if (key === 'expect') return buildExpect(step['expect'], [...at, 'expect'], span, t);
+  if (key === 'run') return buildRun(step['run'], [...at, 'run'], span, t, expectError);
   if (key === 'qemu-img') {
     const args = String(step['qemu-img']).trim().split(/\s+/);
     if (!expectError) qemuImgEffects(args, t.state);
@@ -282,12 +284,24 @@ function loadedBitmaps(def: Record<string, unknown>, name: string, state: TraceS
 }
 
 
-/** Job ids: created by any command with `job-id`, referred to by job-* (id) and block-job-* (device). */
+/**
+ * Job ids: created by any command with `job-id`, referred to by job-* (id) and block-job-*
+ * (device, but `id` for block-job-finalize and block-job-dismiss, as qapi/block-core.json names them).
+ */
 function jobEffects(command: string, args: Record<string, unknown>, at: Path, t: Tracer): void {
-  const refKey = command.startsWith('job-') ? 'id' : command.startsWith('block-job-') ? 'device' : undefined;
+  const byId = command.startsWith('job-') || command === 'block-job-finalize' || command === 'block-job-dismiss';
+  const refKey = byId ? 'id' : command.startsWith('block-job-') ? 'device' : undefined;
   const ref = refKey === undefined ? undefined : args[refKey];
-  if (refKey !== undefined && typeof ref === 'string' && !t.state.jobs.has(ref)) {
-    t.report('unknown-job', `no job '${ref}' was started by an earlier step${didYouMean(ref, t.state.jobs)}`, [...at, refKey]);
-  }
+  if (refKey !== undefined && typeof ref === 'string') checkJobRef(ref, [...at, refKey], t);
   if (typeof args['job-id'] === 'string') t.state.jobs.add(args['job-id']);
+  if (command === 'block-commit') commitGrowsBase(args, t.state);
+}
+
+/** commit_run truncates a base shorter than top up to top's length first (reference 4.3). */
+function commitGrowsBase(args: Record<string, unknown>, state: TraceState): void {
+  const base = args['base-node'];
+  const top = args['top-node'] ?? args['device'];
+  if (typeof base !== 'string' || typeof top !== 'string') return;
+  const [baseSize, topSize] = [state.nodes.get(base), state.nodes.get(top)];
+  if (baseSize !== undefined && topSize !== undefined && topSize > baseSize) state.nodes.set(base, topSize);
 }

@@ -8,7 +8,7 @@
  * size, so the loader converts the known size arguments, e.g. `granularity`, to numbers).
  */
 import type { Bytes } from '../../src/size.ts';
-import type { Extent, Semantics, Setup } from '../backends/backend.ts';
+import type { Extent, JobLimit, Semantics, Setup } from '../backends/backend.ts';
 import type { Diagnostic, SourceSpan } from '../source.ts';
 import type { Divergence } from './divergence.ts';
 
@@ -46,6 +46,16 @@ export interface IoStep {
   readonly span: SourceSpan;
 }
 
+/** `run`: moves a job on by chunks (simulator only), until a status, or until it settles. */
+export interface RunStep {
+  readonly kind: 'run';
+  readonly job: string;
+  readonly limit: JobLimit;
+  /** E.g. `Job 's0' is gone without reaching status 'ready'`. */
+  readonly expectError?: ExpectedError;
+  readonly span: SourceSpan;
+}
+
 /** Clean quit and reopen of the same setup (`restart`), or SIGKILL and reopen (`crash`). */
 export interface LifecycleStep {
   readonly kind: 'restart' | 'crash';
@@ -58,10 +68,12 @@ export interface ExpectStep {
   readonly io: readonly IoCheck[];
   readonly nodes: readonly NodeExpectation[];
   readonly jobs: readonly JobExpectation[];
+  /** Job events since the previous events expectation; absent means none written. */
+  readonly events?: readonly EventsExpectation[];
   readonly span: SourceSpan;
 }
 
-export type Step = QmpStep | IoStep | LifecycleStep | ExpectStep;
+export type Step = QmpStep | IoStep | RunStep | LifecycleStep | ExpectStep;
 
 /** `node/name: {...}` or `node/name: null` (the bitmap must not exist). */
 export interface BitmapExpectation {
@@ -109,6 +121,16 @@ export interface JobExpectation {
   readonly keySpan: SourceSpan;
   readonly span: SourceSpan;
   readonly expected: JobFields | null;
+}
+
+/**
+ * `events: { s0: [created, running, BLOCK_JOB_COMPLETED len=1M offset=1M, ...] }`: what job s0
+ * emitted, in order (runner/scenario/event-item.ts gives the item syntax).
+ */
+export interface EventsExpectation {
+  readonly id: string;
+  readonly keySpan: SourceSpan;
+  readonly expected: Spanned<readonly string[]>;
 }
 
 export interface JobFields {

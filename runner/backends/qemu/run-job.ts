@@ -16,6 +16,8 @@ export interface EventSource {
   collect(id: string): string[];
   /** Waits for QEMU's next event (any) and collects it with whatever came after it. */
   next(id: string): Promise<string[] | QmpLost>;
+  /** A command round trip, then collect: every event QEMU sent before answering is in. */
+  sync(id: string): Promise<string[] | QmpLost>;
 }
 
 export const CHUNKS_ON_QEMU = 'run by chunks: QEMU cannot stop a job after exactly N chunks';
@@ -26,8 +28,11 @@ export async function runQemuJob(source: EventSource, id: string, limit: JobLimi
   const seen = [...(before === undefined ? [] : [before]), ...source.collect(id)];
   for (;;) {
     const verdict = runVerdict(id, limit, seen);
-    if (verdict !== 'wait') return verdict;
-    const moved = await source.next(id);
+    // A status can look settled for an instant: pending under auto-finalize, concluded under
+    // auto-dismiss move on in the same main-loop turn (job.c:job_completed_txn_success_locked),
+    // so once QEMU has answered a command, any status that followed has been sent.
+    const moved = verdict === 'wait' ? await source.next(id) : await source.sync(id);
+    if (verdict !== 'wait' && !isLost(moved) && moved.length === 0) return verdict;
     if (isLost(moved)) {
       // No event in time is the scenario's failure (a job that never gets there), not a broken QEMU.
       if (/not seen within/.test(moved.lost)) return { ok: false, desc: `Job '${id}' is still ${seen.at(-1) ?? ''}: ${moved.lost}` };

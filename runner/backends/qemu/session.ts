@@ -99,6 +99,10 @@ export class QemuSession implements BackendSession {
         const e = await this.qemu.waitForEvent(() => true);
         return isLost(e) ? e : [...this.pushEvents([e], job), ...this.collectEvents(job)];
       },
+      sync: async (job: string) => {
+        const reply = await this.qemu.execute('query-jobs');
+        return isLost(reply) ? reply : this.collectEvents(job);
+      },
     };
     return orThrow(await runQemuJob(source, id, limit));
   }
