@@ -33,6 +33,7 @@ function picturesHtml(p: NonNullable<Failure['pictures']>): string {
 function diffHtml(lines: readonly string[]): string {
   if (lines.length === 0) return '';
   const cls = (l: string) => (l.startsWith('@@') ? 'hunk' : l.startsWith('-') ? 'del' : l.startsWith('+') ? 'ins' : 'ctx');
-  const body = lines.map((l) => `<span class="${cls(l)}">${esc(l)}</span>`).join('\n');
-  return `<pre class="diff"><span class="del">- expected</span>\n<span class="ins">+ actual</span>\n${body}</pre>`;
+  // Each line is a block span: no newline between them, or <pre> would show blank lines.
+  const body = lines.map((l) => `<span class="${cls(l)}">${esc(l)}</span>`).join('');
+  return `<pre class="diff"><span class="del">- expected</span><span class="ins">+ actual</span>${body}</pre>`;
 }

@@ -24,8 +24,8 @@ svg.strip rect.mark { fill: var(--mark); } svg.strip .grid { stroke: #fff; strok
 .strips { display: grid; grid-template-columns: 150px 1fr 320px; gap: 2px 10px; align-items: center; margin: 4px 0 8px; }
 .strips .key { font: 12px ui-monospace, monospace; } .strips .info { font-size: 12px; color: var(--muted); }
 .strips .key { overflow-wrap: anywhere; }
-.diff .del { color: #116329; background: #dafbe1; display: block; } .diff .ins { color: #a40e26; background: #ffebe9; display: block; }
-.diff .hunk { color: #0550ae; display: block; }
+.diff span { display: block; min-height: 1.4em; } .diff .del { color: #116329; background: #dafbe1; } .diff .ins { color: #a40e26; background: #ffebe9; }
+.diff .hunk { color: #0550ae; }
 .legend span { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; margin: 0 4px 0 12px; border-radius: 2px; }
 .step { border-left: 3px solid var(--line); padding: 2px 0 2px 12px; margin: 10px 0; }
 .step.has-error { border-left-color: #bf8700; } .step.has-failure { border-left-color: var(--mark); }

@@ -86,7 +86,7 @@ describeWithChromium('book and HTML report in chromium', () => {
     expect(await page.locator('details.case.failed .pictures svg.strip').count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator('details.case.failed .pictures rect.mark').count()).toBeGreaterThan(0);
     expect(await page.locator('details.case.failed pre.diff span.ins').count()).toBeGreaterThan(1);
-    const color = await page.locator('pre.diff span.ins').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    const color = await page.locator('pre.diff span.ins').first().evaluate('(el) => getComputedStyle(el).backgroundColor');
     expect(color).toBe('rgb(255, 235, 233)');
     await screenshot(page, 'html-report.png');
     expect(problems).toEqual([]);
