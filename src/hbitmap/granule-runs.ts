@@ -139,9 +139,15 @@ export class GranuleRuns {
       this.#adopt(mergeLeaves(this.#leaves, this.#runCount, source.#leaves, this.#cap));
       return;
     }
+    // mergeLeaves wants disjoint non-empty runs, as our own leaves hold: coalesce on the way in.
     const runs = new Float64Array(2 * source.runCount);
     let k = 0;
     source.forEachRun((s, e) => {
+      if (s >= e) return;
+      if (k > 0 && s <= runs[k - 1]!) {
+        runs[k - 1] = Math.max(runs[k - 1]!, e);
+        return;
+      }
       runs[k++] = s;
       runs[k++] = e;
     });
