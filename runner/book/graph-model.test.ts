@@ -19,8 +19,9 @@ const observation = { granularity: 65536, count: 0, recording: true, busy: false
 const snapshots: StepSnapshot[] = [
   {
     step,
-    nodes: [{ nodeName: 'top', driver: 'qcow2' }, { nodeName: 'mirror-top', driver: 'mirror_top' }],
+    nodes: [{ nodeName: 'top', driver: 'qcow2' }, { nodeName: 'mirror-top', driver: 'mirror_top' }, { nodeName: 'device:vda', driver: 'BlockBackend' }],
     bitmaps: [
+      { key: 'device:vda/d0', node: 'device:vda', observation, fresh: [] },
       { key: 'top/b0', node: 'top', observation, fresh: [] },
       { key: 'top/(anonymous 1)', node: 'top', observation, fresh: [] },
     ],
@@ -39,7 +40,8 @@ describe('blockGraph', () => {
       { parent: 'top', child: 'base', role: 'backing' },
       { parent: 'cor', child: 'top', role: 'file' },
     ]);
-    expect(g.devices).toEqual([{ id: 'vda', bitmaps: [] }]);
+    // A drive bitmap (extension) lives on the device's BlockBackend, not on a node.
+    expect(g.devices).toEqual([{ id: 'vda', bitmaps: ['d0'] }]);
   });
 
   it('kinds nodes by driver, adds nodes that appeared during the run, and lists every bitmap once', () => {

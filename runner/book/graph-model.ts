@@ -1,10 +1,12 @@
 /**
  * The graph a book page draws: the declared graph (the Setup's blockdev-add arguments and
  * devices), plus nodes that appeared while the case ran, with every bitmap that ever lived on a
- * node during the case.
+ * node during the case. Drive bitmaps (extension) are observed under `device:<qdev id>`
+ * (runner/backends/sim-drives.ts) and drawn on their device's BlockBackend.
  */
 import type { Setup } from '../backends/backend.ts';
 import type { StepSnapshot } from '../execute/trace.ts';
+import { driveKey } from '../scenario/trace.ts';
 import type { BlockGraph, GraphEdge, GraphNode, NodeKind } from '../../reports/svg/graph.ts';
 
 // Drivers whose BlockDriver sets is_filter in QEMU 7.2 (block/copy-on-read.c, throttle.c,
@@ -36,13 +38,16 @@ export function blockGraph(setup: Setup, snapshots: readonly StepSnapshot[]): Bl
     return name;
   };
   for (const b of setup.blockdevs) declare(b);
-  for (const s of snapshots) for (const n of s.nodes) if (!nodes.has(n.nodeName)) nodes.set(n.nodeName, { driver: n.driver, added: true });
+  const deviceKeys = new Set(setup.devices.map((d) => driveKey(d.id)));
+  for (const s of snapshots) {
+    for (const n of s.nodes) if (!nodes.has(n.nodeName) && !deviceKeys.has(n.nodeName)) nodes.set(n.nodeName, { driver: n.driver, added: true });
+  }
   const bitmaps = bitmapsByNode(snapshots);
   const graphNodes: GraphNode[] = [...nodes].map(([name, n]) => ({
     name, driver: n.driver, kind: kindOf(n.driver), bitmaps: bitmaps.get(name) ?? [], ...(n.added ? { added: true } : {}),
   }));
   return {
-    devices: setup.devices.map((d) => ({ id: d.id, bitmaps: [] })),
+    devices: setup.devices.map((d) => ({ id: d.id, bitmaps: bitmaps.get(driveKey(d.id)) ?? [] })),
     nodes: graphNodes,
     edges: [...setup.devices.map((d) => ({ parent: d.id, child: d.drive, role: 'root' })), ...edges],
   };
