@@ -154,6 +154,15 @@ describe('block-commit argument errors (probed on 7.2.22)', () => {
     expect(node(m, 'top').child('backing')).toBe(node(m, 'mid'));
   });
 
+  it('a running commit holds the root it was started on: a second commit there is refused as not a root', () => {
+    const m = chain();
+    qmp(m, 'block-commit', { 'job-id': 'c', device: 'top', 'top-node': 'mid', 'base-node': 'base' });
+    expect(qmp(m, 'block-commit', { 'job-id': 'd', device: 'top', 'top-node': 'mid' })).toEqual({ error: { class: 'GenericError', desc: 'Need a root block node' } });
+    advanceJob(m, 'c', 'settle');
+    // Released at the end: the lookup passes and the next check speaks (mid has left the chain).
+    expect(qmp(m, 'block-commit', { 'job-id': 'd', device: 'top', 'top-node': 'mid' })).toEqual({ error: { class: 'GenericError', desc: "'mid' is not in this backing file chain" } });
+  });
+
   it('an unknown device is DeviceNotFound', () => {
     expect(qmp(chain(), 'block-commit', { 'job-id': 'c', device: 'nope' })).toEqual({ error: { class: 'DeviceNotFound', desc: "Device 'nope' not found" } });
   });

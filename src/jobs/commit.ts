@@ -32,6 +32,8 @@ class CommitTopDriver extends PassThroughDriver {
 }
 
 export interface CommitPlan {
+  /** The device's root node the command named: block_job_create holds it as the job's main node. */
+  readonly root: BlockNode;
   readonly top: BlockNode;
   readonly base: BlockNode;
   readonly filterNodeName: string | undefined;
@@ -67,9 +69,14 @@ class CommitRun implements JobDriver {
     this.baseOverlay = overlay;
   }
 
-  /** commit_start blocks the filter and every node from top down to base, base included. */
+  /**
+   * block_job_create holds the root (so it is no longer a root node for another job's command:
+   * "Need a root block node", probed on 7.2.22); commit_start blocks the filter and every node
+   * from top down to base, base included.
+   */
   nodes(): readonly BlockNode[] {
-    const out: BlockNode[] = this.filter === undefined ? [] : [this.filter];
+    const out: BlockNode[] = [this.plan.root];
+    if (this.filter !== undefined) out.push(this.filter);
     for (let n: BlockNode | undefined = this.plan.top; n !== undefined; n = filterOrCow(n)) {
       out.push(n);
       if (n === this.plan.base) break;
