@@ -26,6 +26,12 @@ describe('checkEvents', () => {
     expect(r.observed[0]?.text).toBe('[created, running, BLOCK_JOB_COMPLETED, concluded]');
   });
 
+  it('takes the fields from the expected item of the same name, so a missing status does not shift them', () => {
+    const r = checkEvents(exp(['created', 'BLOCK_JOB_COMPLETED len=2M', 'concluded']), events);
+    expect(r.observed[0]?.text).toBe('[created, running, BLOCK_JOB_COMPLETED len=1M, concluded]');
+    expect(r.failures[0]?.actual).toBe('events s0:\n  created\n  running\n  BLOCK_JOB_COMPLETED len=1M\n  concluded');
+  });
+
   it('expects no events with an empty list', () => {
     expect(checkEvents({ ...exp([]), id: 'x' }, events).failures).toEqual([]);
   });

@@ -21,8 +21,16 @@ export function checkEvents(exp: EventsExpectation, events: readonly QmpEvent[])
     return parsed.ok ? parsed.item : { name: text, fields: [] };
   });
   const mine = events.filter((e) => JOB_EVENT.test(e.event) && jobOf(e) === exp.id);
-  // Each actual event shows the fields its counterpart names, so only those are compared.
-  const got = mine.map((e, i) => renderItem(eventAsItem(e.event, e.data, wanted[i]?.fields.map(([k]) => k) ?? [])));
+  // Each actual event shows the fields its counterpart names (the expected item of the same name
+  // and occurrence), so only those are compared and a missing status does not shift the fields.
+  const seen = new Map<string, number>();
+  const got = mine.map((e) => {
+    const name = e.event === 'JOB_STATUS_CHANGE' ? String(e.data['status']) : e.event;
+    const nth = seen.get(name) ?? 0;
+    seen.set(name, nth + 1);
+    const counterpart = wanted.filter((w) => w.name === name)[nth];
+    return renderItem(eventAsItem(e.event, e.data, counterpart?.fields.map(([k]) => k) ?? []));
+  });
   const want = wanted.map(renderItem);
   const holds = want.length === got.length && want.every((w, i) => w === got[i]);
   const observed = [{ span: exp.expected.span, text: flowList(got), holds }];
