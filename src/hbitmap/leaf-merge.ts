@@ -77,10 +77,9 @@ export function mergeLeaves(ours: readonly Leaf[], ourRunCount: number, theirs: 
     const base = Math.min(A[aj] ?? Infinity, B[bj] ?? Infinity);
     const hi = Math.max(A[aLen - 1] ?? Infinity, B[bLen - 1] ?? Infinity);
     if (aLeft && bLeft && hi - base < WINDOW) {
-      // Every offset from base in both current leaves fits 31 bits. An end at or past
-      // curEnd's clamp cannot extend the last run, so the clamp loses nothing.
-      const end0 = curEnd < base ? -1 : Math.min(curEnd, hi) - base;
-      let end = end0;
+      // Every offset from base in both current leaves fits 31 bits, and so does the last
+      // run's end: the side it came from still has runs after it, all below hi.
+      let end = curEnd < base ? -1 : curEnd - base;
       let i = aj, j = bj, m = n, c = 0;
       while (i < aLen && j < bLen && m < full) {
         const sa = (A[i]! - base) | 0;
@@ -110,7 +109,7 @@ export function mergeLeaves(ours: readonly Leaf[], ourRunCount: number, theirs: 
       bj = j;
       n = m;
       count += c;
-      if (end !== end0) curEnd = base + end;
+      curEnd = base + end; // the loop ran at least once, so end is a real end
       continue;
     }
     // In floats: the rest of a leaf once the other side is used up, or a single run when the
