@@ -55,7 +55,11 @@ export function createDriveBitmap(
   options: BitmapOptions & { readonly reference?: BlockBackend | undefined },
 ): DriveBitmap {
   const { reference, ...flags } = options;
-  const drive: DriveBitmap = { bitmap: BdrvDirtyBitmap.create(name, length, granularity, flags), reference };
+  return attachDriveBitmap(backend, { bitmap: BdrvDirtyBitmap.create(name, length, granularity, flags), reference });
+}
+
+/** Puts a made bitmap (new or loaded from an image) at the head of the backend's list. */
+export function attachDriveBitmap(backend: BlockBackend, drive: DriveBitmap): DriveBitmap {
   backend.driveBitmaps.unshift(drive);
   return drive;
 }

@@ -9,9 +9,10 @@ import { defaultGranularity, findDirtyBitmap, releaseDirtyBitmap } from '../bitm
 import type { BlockBackend } from '../graph/backend.ts';
 import type { BlockGraph } from '../graph/graph.ts';
 import type { BlockNode } from '../graph/node.ts';
+import { releaseIfUnused } from '../jobs/chain.ts';
 import { genericError, type QmpError } from '../qmp/reply.ts';
 import type { Bytes } from '../size.ts';
-import { findDriveBitmap, followDeviceLength, releaseDriveBitmap } from './drive-bitmap.ts';
+import { findDriveBitmap, followDeviceLength, releaseDriveBitmap, storageNode } from './drive-bitmap.ts';
 
 export type BitmapOwner = { readonly kind: 'node'; readonly node: BlockNode } | { readonly kind: 'device'; readonly backend: BlockBackend };
 
@@ -100,5 +101,17 @@ export function releaseOwnedBitmap(graph: BlockGraph, owned: OwnedBitmap): void 
   const drive = owner.backend.driveBitmaps.find((d) => d.bitmap === bitmap);
   if (drive === undefined) return;
   releaseDriveBitmap(owner.backend, drive);
-  if (drive.reference !== undefined) graph.detachBackend(drive.reference);
+  const stored = storageNode(drive);
+  if (drive.reference === undefined || stored === undefined) return;
+  graph.detachBackend(drive.reference);
+  // An implicit node the reference alone kept alive (a pivoted-away source) closes now.
+  releaseIfUnused(graph, stored);
+}
+
+/** Where a bitmap's stored copy lives: its node, or a persistent drive bitmap's storage node. */
+export function storedIn(owned: OwnedBitmap): BlockNode | undefined {
+  const { owner, bitmap } = owned;
+  if (owner.kind === 'node') return owner.node;
+  const drive = owner.backend.driveBitmaps.find((d) => d.bitmap === bitmap);
+  return drive === undefined ? undefined : storageNode(drive);
 }

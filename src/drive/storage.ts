@@ -43,7 +43,9 @@ export function storageRefusal(graph: BlockGraph, node: BlockNode, name: string,
   const store = node.driver instanceof Qcow2Driver ? node.driver.image : undefined;
   const refusal = canStoreNewDirtyBitmap(node, store, name, granularity);
   if (refusal !== undefined) return refusal;
-  return storedDriveBitmap(graph, node, name) === undefined ? undefined : `Bitmap already exists: ${name}`;
+  // The image may also hold the entry of a device that does not exist now (persistence/drive.ts).
+  const taken = storedDriveBitmap(graph, node, name) !== undefined || store?.bitmaps.find(name) !== undefined;
+  return taken ? `Bitmap already exists: ${name}` : undefined;
 }
 
 /** Takes the extra reference on the storage node. */

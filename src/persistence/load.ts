@@ -7,11 +7,13 @@
  *                         image at once (update_ext_header_and_dir_in_place)
  *   entry with in_use     inconsistent: disabled, no data, persistent (an unclean shutdown)
  *   read-only node        every loaded bitmap is readonly and the image is not touched
+ *   owned by a device     skipped: a drive bitmap's entry (extension) loads onto its device (drive.ts)
  */
 import { BdrvDirtyBitmap } from '../bitmaps/dirty-bitmap.ts';
 import { findDirtyBitmap } from '../bitmaps/node-bitmaps.ts';
 import type { BlockNode } from '../graph/node.ts';
 import type { StoredBitmap } from '../image/bitmap-directory.ts';
+import type { Bytes } from '../size.ts';
 import { qcow2ImageOf } from './qcow2-node.ts';
 
 export function loadDirtyBitmaps(node: BlockNode): void {
@@ -19,16 +21,19 @@ export function loadDirtyBitmaps(node: BlockNode): void {
   if (image === undefined) return;
   const writable = !node.readOnly;
   for (const entry of image.bitmaps.entries()) {
+    // A drive bitmap's entry goes to its device when that exists (drive.ts), never to the node.
+    if (entry.owner.kind === 'device') continue;
     // An in_use entry whose name is already in memory came in by migration: skipped.
     if (entry.inUse && findDirtyBitmap(node, entry.name) !== undefined) continue;
-    node.dirtyBitmaps.unshift(loaded(node, entry, !writable));
+    node.dirtyBitmaps.unshift(loadedBitmap(entry, node.length(), !writable));
     if (!entry.inUse && writable) image.bitmaps.setFlags(entry.name, { inUse: true, auto: entry.auto });
   }
 }
 
-function loaded(node: BlockNode, entry: StoredBitmap, readonly: boolean): BdrvDirtyBitmap {
-  if (entry.inUse) return BdrvDirtyBitmap.inconsistent(entry.name, node.length(), entry.granularity, { readonly });
-  const bitmap = BdrvDirtyBitmap.create(entry.name, node.length(), entry.granularity, { persistent: true, disabled: !entry.auto, readonly });
+/** The in-memory bitmap of one entry, `length` long: inconsistent if in_use, else its contents. */
+export function loadedBitmap(entry: StoredBitmap, length: Bytes, readonly: boolean): BdrvDirtyBitmap {
+  if (entry.inUse) return BdrvDirtyBitmap.inconsistent(entry.name, length, entry.granularity, { readonly });
+  const bitmap = BdrvDirtyBitmap.create(entry.name, length, entry.granularity, { persistent: true, disabled: !entry.auto, readonly });
   bitmap.restore({ contents: entry.contents, unmodelled: entry.unmodelled });
   return bitmap;
 }

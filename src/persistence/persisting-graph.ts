@@ -3,11 +3,18 @@
  * when they leave it. A node leaves the graph exactly when QEMU closes it (blockdev-del, a job
  * dropping an intermediate, an aborted snapshot overlay), and closing a qcow2 node inactivates it
  * first (qcow2_close -> qcow2_inactivate -> qcow2_store_persistent_dirty_bitmaps).
+ *
+ * Drive bitmaps (extension) follow the same pattern one level up: a guest device's backend loads
+ * the entries stored for it when it joins (device_add, or a node opening while it exists) and
+ * stores its persistent bitmaps when it leaves (device_del); a storage node stores them with its
+ * own when it closes (drive.ts).
  */
+import type { BackendOwner, BlockBackend } from '../graph/backend.ts';
 import { BlockGraph } from '../graph/graph.ts';
 import type { BlockNode } from '../graph/node.ts';
+import { driveBitmapsToStore, loadDriveBitmaps, storeDeviceBitmaps } from './drive.ts';
 import { loadDirtyBitmaps } from './load.ts';
-import { storeDirtyBitmaps } from './store.ts';
+import { nodeBitmapsToStore, storeDirtyBitmaps } from './store.ts';
 
 export class PersistingGraph extends BlockGraph {
   /** What QEMU would print on stderr while storing (bitmaps lost at close). */
@@ -16,6 +23,18 @@ export class PersistingGraph extends BlockGraph {
   override addNode(node: BlockNode): void {
     super.addNode(node);
     loadDirtyBitmaps(node);
+    for (const backend of this.backends()) loadDriveBitmaps(this, backend, [node]);
+  }
+
+  override attachBackend(owner: BackendOwner, root: BlockNode | undefined): BlockBackend {
+    const backend = super.attachBackend(owner, root);
+    loadDriveBitmaps(this, backend, this.nodes());
+    return backend;
+  }
+
+  override detachBackend(backend: BlockBackend): void {
+    if (backend.owner.kind === 'device') this.warnings.push(...storeDeviceBitmaps(this, backend));
+    super.detachBackend(backend);
   }
 
   override removeNode(node: BlockNode): void {
@@ -32,7 +51,7 @@ export class PersistingGraph extends BlockGraph {
   }
 
   private close(node: BlockNode): void {
-    const warning = storeDirtyBitmaps(node);
+    const warning = storeDirtyBitmaps(node, [...nodeBitmapsToStore(node), ...driveBitmapsToStore(this, node)]);
     if (warning !== undefined) this.warnings.push(warning);
   }
 }

@@ -7,21 +7,36 @@
  * Skipped: not persistent (or skip_store), inconsistent, readonly. Stored flags: `auto` iff
  * enabled, in_use cleared. Any refusal stores nothing at all; QEMU then reports
  * "Lost persistent bitmaps during inactivation of node '…': …" on stderr.
+ *
+ * Drive bitmaps (extension, docs/drive-bitmaps.md) stored in the node go through the same walk,
+ * after the node's own, with their device as the entry's owner.
  */
+import type { BdrvDirtyBitmap } from '../bitmaps/dirty-bitmap.ts';
 import { dirtyBitmapsOf } from '../bitmaps/node-bitmaps.ts';
 import type { BlockNode } from '../graph/node.ts';
-import { dirEntrySize, QCOW2_MAX_BITMAP_DIRECTORY_SIZE, QCOW2_MAX_BITMAPS, type StoredBitmap } from '../image/bitmap-directory.ts';
+import { dirEntrySize, QCOW2_MAX_BITMAP_DIRECTORY_SIZE, QCOW2_MAX_BITMAPS, type BitmapOwner, type StoredBitmap } from '../image/bitmap-directory.ts';
 import { qcow2ImageOf } from './qcow2-node.ts';
 
+/** A bitmap to store and who its entry names as owner. */
+export interface ToStore {
+  readonly bitmap: BdrvDirtyBitmap;
+  readonly owner: BitmapOwner;
+}
+
+/** The node's own bitmaps, newest first, as entries owned by the node. */
+export function nodeBitmapsToStore(node: BlockNode): ToStore[] {
+  return dirtyBitmapsOf(node).map((bitmap) => ({ bitmap, owner: { kind: 'node' } }));
+}
+
 /** Stores and returns undefined, or returns the warning QEMU prints when it loses the bitmaps. */
-export function storeDirtyBitmaps(node: BlockNode): string | undefined {
+export function storeDirtyBitmaps(node: BlockNode, bitmaps: readonly ToStore[]): string | undefined {
   const image = qcow2ImageOf(node);
   if (image === undefined) return undefined;
   const directory = image.bitmaps;
   let count = directory.entries().length;
   let size = directory.size;
   const updates: StoredBitmap[] = [];
-  for (const bitmap of dirtyBitmapsOf(node)) {
+  for (const { bitmap, owner } of bitmaps) {
     const name = bitmap.name;
     const contents = bitmap.contents;
     if (!bitmap.persistent || bitmap.readonly || name === undefined || contents === undefined) continue;
@@ -42,7 +57,7 @@ export function storeDirtyBitmaps(node: BlockNode): string | undefined {
       auto: bitmap.enabled,
       contents: contents.clone(),
       unmodelled: bitmap.unmodelled,
-      owner: existing?.owner ?? { kind: 'node' },
+      owner,
     });
   }
   if (updates.length > 0 && node.readOnly) return lost(node, 'No write access');

@@ -20,6 +20,7 @@ import {
   ownerDefaultGranularity,
   ownerLength,
   releaseOwnedBitmap,
+  storedIn,
   type OwnedBitmap,
 } from '../../drive/owner.ts';
 import { chooseStorageNode, pinStorageNode, storageRefusal } from '../../drive/storage.ts';
@@ -134,7 +135,7 @@ const remove = ownedAction(ownerAndName, (machine: Machine, args): PrepareResult
   const { bitmap } = found;
   const refusal = bitmap.check(BDRV_BITMAP_BUSY | BDRV_BITMAP_RO);
   if (refusal !== undefined) return refuse(refusal);
-  const keepStoring = removePersistentDirtyBitmap(found.owner.kind === 'node' ? found.owner.node : undefined, bitmap);
+  const keepStoring = removePersistentDirtyBitmap(storedIn(found), bitmap);
   bitmap.setBusy(true);
   return {
     commit() {
