@@ -184,3 +184,34 @@ describe('HBitmap against a naive granule-set model', () => {
     );
   });
 });
+
+describe('HBitmap.mergeFrom a busy source', () => {
+  // Sources with about as many runs as the target take the one-pass merge rather than one
+  // insert per run; the same granularity merges leaves directly, another one goes by runs.
+  it('agrees with the model for every granularity ratio', () => {
+    const write = fc.record({ at: fc.nat(4000), len: fc.nat(3 * 65536) });
+    fc.assert(
+      fc.property(fc.constantFrom(1, 512, 4096, 65536), fc.integer({ min: -4, max: 4 }), fc.array(write, { maxLength: 30 }), fc.array(write, { minLength: 1, maxLength: 60 }), (gran, shift, ours, theirs) => {
+        const size = 4000 * gran + 77;
+        const sg = Math.max(1, gran * 2 ** shift);
+        const b = HBitmap.create(size, gran);
+        const m = new Model(size, gran);
+        const src = HBitmap.create(size, sg);
+        const sm = new Model(size, sg);
+        const scale = (x: number): number => Math.trunc((x / 65536) * gran);
+        for (const w of ours) {
+          b.set(w.at * gran, scale(w.len));
+          m.set(w.at * gran, scale(w.len));
+        }
+        for (const w of theirs) {
+          src.set(w.at * gran + 13, scale(w.len));
+          sm.set(w.at * gran + 13, scale(w.len));
+        }
+        b.mergeFrom(src);
+        for (const x of sm.dirty) m.set(x * sg, sg);
+        check(b, m, probes(m));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
