@@ -14,8 +14,9 @@ pre, code { font: 12.5px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, mo
 pre { background: #f6f8fa; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; overflow-x: auto; margin: 6px 0; white-space: pre; }
 .muted { color: var(--muted); }
 .badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px; font-weight: 600; border: 1px solid transparent; }
-.passed { background: #dafbe1; color: #116329; } .failed, .error { background: #ffebe9; color: #a40e26; }
-.skipped { background: #fff8c5; color: #7d4e00; } .command { background: #ddf4ff; color: #0550ae; font-family: ui-monospace, monospace; }
+.badge.passed { background: #dafbe1; color: #116329; } .badge.failed, .badge.error { background: #ffebe9; color: #a40e26; }
+.badge.skipped { background: #fff8c5; color: #7d4e00; } .badge.command { background: #ddf4ff; color: #0550ae; font-family: ui-monospace, monospace; }
+details.failed, details.error { border-color: #ff8182; }
 details { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; padding: 4px 10px; }
 summary { cursor: pointer; padding: 4px 0; }
 svg.strip { display: block; width: 100%; height: 14px; margin: 2px 0; }

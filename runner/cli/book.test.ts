@@ -14,16 +14,16 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe('dirtysim book', () => {
   it('writes an index by topic and tag and a page per scenario file', async () => {
     const dir = join(out, 'a');
-    const r = await runCaptured(['book', 'scenarios/transaction', '-o', dir], { resolveBackends });
+    const r = await runCaptured(['book', 'runner/book/fixtures', '-o', dir], { resolveBackends });
     expect([r.code, r.stderr]).toEqual([0, '']);
-    expect(r.stdout).toMatch(/^book: \d+ page\(s\), \d+ case\(s\) in /);
+    expect(r.stdout).toMatch(/^book: 3 page\(s\), 3 case\(s\) in /);
     const index = readFileSync(join(dir, 'index.html'), 'utf8');
-    expect(index).toContain('<h3 id="topic-transaction">transaction</h3>');
+    expect(index).toContain('<h3 id="topic-fixtures">fixtures</h3>');
     expect(index).toContain('<h3 id="tag-rollback">rollback</h3>');
-    expect(index).toContain('href="pages/scenarios-transaction-abort-rolls-back.html"');
-    const page = readFileSync(join(dir, 'pages/scenarios-transaction-abort-rolls-back.html'), 'utf8');
-    // 12 steps (5 from the fragment), each with its strips: b0 alone after the first.
-    expect(page.match(/<div class="step/g)?.length).toBe(12);
+    expect(index).toContain('href="pages/runner-book-fixtures-rollback.html"');
+    const page = readFileSync(join(dir, 'pages/runner-book-fixtures-rollback.html'), 'utf8');
+    // 8 steps (5 from the fragment), each with its strips: b0 alone after the first.
+    expect(page.match(/<div class="step/g)?.length).toBe(8);
     expect(page).toMatch(/data-step="1"[\s\S]*?<span class="key">disk\/b0<\/span><svg class="strip"/);
     expect(page).toContain('expects error: GenericError: &quot;Transaction aborted using Abort action&quot;');
     expect(page).toContain('<span class="badge command">transaction</span>');
@@ -33,11 +33,11 @@ describe('dirtysim book', () => {
     const dir = join(out, 'b');
     // A QEMU stand-in that behaves like the simulator: what is checked is how the page reports it.
     const qemu: Backend = { ...simBackend(), name: 'qemu' };
-    const r = await runCaptured(['book', 'scenarios/bitmaps/clear.yaml', '--backend', 'both', '-o', dir], {
+    const r = await runCaptured(['book', 'runner/book/fixtures/rollback.yaml', '--backend', 'both', '-o', dir], {
       resolveBackends: async () => ({ ok: true, backends: [simBackend(), qemu] }),
     });
     expect(r.code).toBe(0);
-    const page = readFileSync(join(dir, 'pages/scenarios-bitmaps-clear.html'), 'utf8');
+    const page = readFileSync(join(dir, 'pages/runner-book-fixtures-rollback.html'), 'utf8');
     const found = await detectQemu();
     const line = /<li data-backend="qemu">.*?<\/li>/.exec(page)?.[0] ?? '';
     if (found.installed) expect(line).toContain(`passed</span> qemu (QEMU ${found.version})`);
@@ -55,7 +55,7 @@ describe('dirtysim book', () => {
   });
 
   it('needs -o', async () => {
-    const r = await runCaptured(['book', 'scenarios/transaction'], { resolveBackends });
+    const r = await runCaptured(['book', 'runner/book/fixtures'], { resolveBackends });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("required option '-o, --out <dir>'");
     expect(existsSync(join(out, 'd'))).toBe(false);
