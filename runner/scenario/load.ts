@@ -121,6 +121,8 @@ function expandCase(m: Merged, axes: Axes, locate: Locate, diags: Diagnostic[]):
     everNodes: new Set(nodes.keys()),
     bitmaps: new Set<string>(),
     jobs: new Set<string>(),
+    imageNodes: imageNodes(compiled.setup.blockdevs),
+    initial: { nodes: new Map(nodes), devices: new Map(Object.entries(devices)) },
   };
   const caseAxes = { ...axes, semantics };
   const kept = steps.map((value, index) => ({ value, index })).filter(({ value }) => applies(stepWhen(value).when, caseAxes));
@@ -139,6 +141,16 @@ function expandCase(m: Merged, axes: Axes, locate: Locate, diags: Diagnostic[]):
     ...(file.divergence === undefined ? {} : { divergence: readDivergence(file.divergence, built, locate, diags) }),
     span: spanOfPath(m.main, ['scenario']),
   }];
+}
+
+/** Image file -> node-name, from the setup's `file: {driver: file, filename}` children. */
+function imageNodes(blockdevs: readonly Readonly<Record<string, unknown>>[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const b of blockdevs) {
+    const file = b['file'] as Record<string, unknown> | undefined;
+    if (typeof b['node-name'] === 'string' && typeof file?.['filename'] === 'string') out.set(file['filename'], b['node-name']);
+  }
+  return out;
 }
 
 function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {

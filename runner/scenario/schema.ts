@@ -57,6 +57,14 @@ const JobFields = z
   })
   .nullable();
 
+const StoredBitmap = z
+  .strictObject({
+    name: z.string(),
+    granularity: Size,
+    flags: z.array(z.enum(['in-use', 'auto'])).meta(desc('As qemu-img info lists them: in-use before auto')),
+  })
+  .meta(desc('One entry of the image\'s qcow2 bitmap directory'));
+
 export const Expectations = z
   .strictObject({
     when: When.optional(),
@@ -72,6 +80,10 @@ export const Expectations = z
       .record(z.string(), z.array(z.union([z.string(), z.null()])))
       .optional()
       .meta(desc('job id: its events since the previous events expectation, e.g. [created, running, BLOCK_JOB_COMPLETED len=1M offset=1M]')),
+    images: z
+      .record(z.string(), z.array(StoredBitmap))
+      .optional()
+      .meta(desc('image file (e.g. base.qcow2): its stored bitmaps in directory order, as qemu-img info -U --output=json lists them')),
   })
   .meta(desc('Observe the instance and compare'));
 
@@ -93,6 +105,17 @@ const builtinSteps = {
   io: z.strictObject({ io: QemuIoLine, ...common }),
   expect: z.strictObject({ expect: Expectations, when: When.optional() }),
   run: z.strictObject({ run: RunJob, ...common }),
+  'qemu-img': z.strictObject({
+    'qemu-img': z
+      .string()
+      .regex(/^bitmap\s/)
+      .meta(desc('qemu-img bitmap in its own syntax on an image file of the graph, e.g. "bitmap --add -g 64K base.qcow2 b1"')),
+    ...common,
+  }),
+  'qemu-io': z.strictObject({
+    'qemu-io': z.string().meta(desc('<image file> <qemu-io command> on an image QEMU does not hold, e.g. "base.qcow2 write 0 64K"')),
+    ...common,
+  }),
 };
 
 const qmpSteps = Object.fromEntries(

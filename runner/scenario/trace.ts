@@ -283,7 +283,6 @@ function loadedBitmaps(def: Record<string, unknown>, name: string, state: TraceS
   for (const key of [...state.bitmaps]) if (key.startsWith(`${owner}/`)) state.bitmaps.add(`${name}/${key.slice(owner.length + 1)}`);
 }
 
-
 /**
  * Job ids: created by any command with `job-id`, referred to by job-* (id) and block-job-*
  * (device, but `id` for block-job-finalize and block-job-dismiss, as qapi/block-core.json names them).

@@ -8,7 +8,7 @@
  * size, so the loader converts the known size arguments, e.g. `granularity`, to numbers).
  */
 import type { Bytes } from '../../src/size.ts';
-import type { Extent, JobLimit, Semantics, Setup } from '../backends/backend.ts';
+import type { Extent, JobLimit, Semantics, Setup, StoredBitmapInfo } from '../backends/backend.ts';
 import type { Diagnostic, SourceSpan } from '../source.ts';
 import type { Divergence } from './divergence.ts';
 
@@ -46,6 +46,14 @@ export interface IoStep {
   readonly span: SourceSpan;
 }
 
+/**
+ * A host tool on the session's image files: `qemu-img` with its argument words (only `bitmap`),
+ * or `qemu-io` on a closed image. A failure's description is the tool's message (qemu-img's stderr).
+ */
+export type ToolStep =
+  | { readonly kind: 'qemu-img'; readonly args: readonly string[]; readonly expectError?: ExpectedError; readonly span: SourceSpan }
+  | { readonly kind: 'qemu-io'; readonly file: string; readonly line: string; readonly expectError?: ExpectedError; readonly span: SourceSpan };
+
 /** `run`: moves a job on by chunks (simulator only), until a status, or until it settles. */
 export interface RunStep {
   readonly kind: 'run';
@@ -70,10 +78,20 @@ export interface ExpectStep {
   readonly jobs: readonly JobExpectation[];
   /** Job events since the previous events expectation; absent means none written. */
   readonly events?: readonly EventsExpectation[];
+  /** Stored bitmap directories of image files; absent means none written. */
+  readonly images?: readonly ImageExpectation[];
   readonly span: SourceSpan;
 }
 
-export type Step = QmpStep | IoStep | RunStep | LifecycleStep | ExpectStep;
+export type Step = QmpStep | IoStep | ToolStep | RunStep | LifecycleStep | ExpectStep;
+
+/** `images: { base.qcow2: [{name, granularity, flags}, ...] }`: the whole directory, in order. */
+export interface ImageExpectation {
+  readonly file: string;
+  readonly keySpan: SourceSpan;
+  readonly span: SourceSpan;
+  readonly expected: readonly StoredBitmapInfo[];
+}
 
 /** `node/name: {...}` or `node/name: null` (the bitmap must not exist). */
 export interface BitmapExpectation {
