@@ -4,6 +4,7 @@
  * QEMU after every step would read back each bitmap over NBD, and busy bitmaps cannot be read.
  */
 import type { Backend } from '../backends/backend.ts';
+import { ineligibility } from '../execute/eligibility.ts';
 import { runCase } from '../execute/run-case.ts';
 import { stepTracer, type StepSnapshot } from '../execute/trace.ts';
 import type { CaseResult } from '../result.ts';
@@ -47,8 +48,9 @@ export async function collectBook(cases: readonly ScenarioCase[], sim: Backend, 
 
 async function confirm(c: ScenarioCase, b: BookBackend, timeoutMs: number): Promise<Confirmation> {
   if ('unavailable' in b) return { backend: b.name, skipped: b.unavailable };
-  // Real QEMU has only its own semantics (the runner skips the same way, runner/execute/run.ts).
-  if (b.name === 'qemu' && c.semantics !== 'qemu-7.2') return { backend: b.name, skipped: `semantics ${c.semantics} exists only in the simulator` };
+  // What the backend cannot run at all (another semantics, drive bitmaps, ...) is skipped as `run` skips it.
+  const ineligible = ineligibility(c, b.name);
+  if (ineligible !== undefined) return { backend: b.name, skipped: ineligible };
   const { result } = await runCase(c, b.backend, timeoutMs);
   return { backend: b.name, description: b.description, result };
 }
