@@ -1,14 +1,15 @@
 /**
- * Backends by `--backend` name. The simulator is in-process; the QEMU backend is imported only
+ * Backends by `--backend` name. The simulator runs in a worker thread; the QEMU backend is imported only
  * when asked for, so a plain `run` starts no QEMU machinery (signal handlers, probes).
  */
 import type { Backend } from '../backends/backend.ts';
-import { simBackend } from '../backends/sim.ts';
+import { simThreadBackend } from '../execute/sim-thread.ts';
 
 export type Resolved = { readonly ok: true; readonly backends: Backend[] } | { readonly ok: false; readonly reason: string };
 
 const registry: Readonly<Record<Backend['name'], () => Promise<Backend>>> = {
-  sim: async () => simBackend(),
+  // In a worker thread, so that --timeout also ends a simulator stuck in a loop (sim-thread.ts).
+  sim: async () => simThreadBackend(),
   qemu: async () => (await import('../backends/qemu/index.ts')).qemuBackend(),
 };
 

@@ -24,6 +24,15 @@ export function caseId(c: ScenarioCase, backend: Backend['name']): string {
   return `${c.file}#${c.name}@${backend}`;
 }
 
+/** What identifies a case's result on one backend. */
+export function resultBase(c: ScenarioCase, backend: Backend['name']): Pick<CaseResult, 'id' | 'file' | 'scenario' | 'axes' | 'tags' | 'backend'> {
+  return { id: caseId(c, backend), file: c.file, scenario: c.scenario, axes: c.axes, tags: c.tags, backend };
+}
+
+export function timeoutFailure(span: SourceSpan, timeoutMs: number): Failure {
+  return { code: 'timeout', message: `no answer within ${timeoutMs}ms`, span, expected: `finished within ${timeoutMs}ms`, actual: 'still running' };
+}
+
 const CLOSE_GRACE_MS = 1000;
 
 type Ending =
@@ -48,19 +57,8 @@ export async function runCase(c: ScenarioCase, backend: Backend, timeoutMs: numb
   const { failures, observed, session } = progress;
   // A wedged session may never answer close(); give it a short grace, not the case's budget.
   if (session !== undefined) await new Deadline(CLOSE_GRACE_MS).race(session.close().catch(() => undefined));
-  if (ending.status === 'timeout') {
-    failures.push({
-      code: 'timeout',
-      message: `no answer within ${timeoutMs}ms`,
-      span: ending.span,
-      expected: `finished within ${timeoutMs}ms`,
-      actual: 'still running',
-    });
-  }
-  const base = {
-    id: caseId(c, backend.name), file: c.file, scenario: c.scenario, axes: c.axes, tags: c.tags,
-    backend: backend.name, durationMs: performance.now() - started, failures,
-  };
+  if (ending.status === 'timeout') failures.push(timeoutFailure(ending.span, timeoutMs));
+  const base = { ...resultBase(c, backend.name), durationMs: performance.now() - started, failures };
   switch (ending.status) {
     case 'error':
       return { result: { ...base, status: 'error', error: { code: 'backend-error', message: `${backend.name} backend: ${ending.reason}`, span: ending.span } }, observed };

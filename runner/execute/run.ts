@@ -9,7 +9,8 @@ import type { CaseResult, RunSummary } from '../result.ts';
 import type { ScenarioCase } from '../scenario/types.ts';
 import { compareBackends } from './divergence.ts';
 import { ineligibility } from './eligibility.ts';
-import { caseId, runCase, type CaseRun } from './run-case.ts';
+import { resultBase, runCase, type CaseRun } from './run-case.ts';
+import { runsWholeCases } from './sim-thread.ts';
 
 export interface RunOptions {
   readonly timeoutMs: number;
@@ -35,7 +36,7 @@ export async function runAll(
   const observed = new Map<string, readonly ObservedValue[]>();
   for (const c of cases) {
     const runs: CaseRun[] = [];
-    for (const backend of backends) runs.push(skipIneligible(c, backend) ?? (await runCase(c, backend, options.timeoutMs)));
+    for (const backend of backends) runs.push(skipIneligible(c, backend) ?? (await runOn(backend, c, options.timeoutMs)));
     const compared = compareBackends(c, runs);
     for (const run of compared) {
       results.push(run.result);
@@ -52,15 +53,17 @@ export async function runAll(
   return { summary, observed };
 }
 
+/** A backend that isolates whole cases (the simulator in its thread) runs them itself. */
+function runOn(backend: Backend, c: ScenarioCase, timeoutMs: number): Promise<CaseRun> {
+  return runsWholeCases(backend) ? backend.runWhole(c, timeoutMs) : runCase(c, backend, timeoutMs);
+}
+
 /** A case the backend cannot run (eligibility.ts) is skipped there with the reason, not failed. */
 function skipIneligible(c: ScenarioCase, backend: Backend): CaseRun | undefined {
   const reason = ineligibility(c, backend.name);
   if (reason === undefined) return undefined;
   return {
-    result: {
-      id: caseId(c, backend.name), file: c.file, scenario: c.scenario, axes: c.axes, tags: c.tags, backend: backend.name,
-      status: 'skipped', durationMs: 0, failures: [], skipReason: reason,
-    },
+    result: { ...resultBase(c, backend.name), status: 'skipped', durationMs: 0, failures: [], skipReason: reason },
     observed: [],
   };
 }
