@@ -180,6 +180,18 @@ describe('blockdev-mirror sync=none and copy modes', () => {
     expect(qemuIo(m, node(m, 'tgt'), 'read -P 0x11 3M 64K')).toEqual({ ok: true });
   });
 
+  it('a write smaller than the granularity is copied as one whole granule (probed: 4K, 64K, 1M)', () => {
+    for (const granularity of [4096, K64, M(1)]) {
+      const m = mirror({ sync: 'none', granularity });
+      qmp(m, 'block-dirty-bitmap-add', { node: 'tgt', name: 't4k', granularity: 4096 });
+      advanceJob(m, 'm', { until: 'ready' });
+      guest(m, 'write -P 0x11 2M 512');
+      expect(advanceJob(m, 'm', 'settle')).toMatchObject({ ok: true, status: 'ready' });
+      expect([bitmapOn(m, 'tgt', 't4k')?.count, bitmapOn(m, 'src', undefined)?.count]).toEqual([granularity, 0]);
+      expect(qemuIo(m, node(m, 'tgt'), 'read -P 0x11 2M 512')).toEqual({ ok: true });
+    }
+  });
+
   it('granularity sets the anonymous bitmap granularity', () => {
     const m = mirror({ granularity: 4096 });
     expect(bitmapOn(m, 'src', undefined)?.granularity).toBe(4096);

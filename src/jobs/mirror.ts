@@ -173,10 +173,13 @@ class MirrorRun implements JobDriver {
     const { source } = this.plan;
     const run = statusRun(allocatedAbove(source, findBase(source), area.offset, area.length), area.offset, area.length);
     const offset = area.offset;
-    const bytes = run.bytes;
+    // mirror_iteration copies whole granules, at least one; a granule whose status is mixed
+    // (a write smaller than the granularity) is copied, zeroes and all.
+    const whole = run.bytes - (run.bytes % bitmap.granularity);
+    const bytes = whole === 0 ? Math.min(bitmap.granularity, area.length) : whole;
     bitmap.reset(offset, bytes);
     this.cursor = offset + bytes;
-    const failure = run.allocated ? this.copy(offset, bytes) : this.zero(offset, bytes);
+    const failure = run.allocated || whole === 0 ? this.copy(offset, bytes) : this.zero(offset, bytes);
     if (failure !== undefined) {
       // mirror_iteration_done: what failed is dirty again.
       bitmap.set(offset, bytes);
