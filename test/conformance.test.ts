@@ -14,15 +14,16 @@ import { formatCase } from '../reports/format-case.ts';
 import { palette } from '../reports/reporter.ts';
 import { qemuBackend } from '../runner/backends/qemu/index.ts';
 import { describeWithQemu } from '../runner/backends/qemu/with-qemu.ts';
-import { simBackend } from '../runner/backends/sim.ts';
 import { discoverScenarioFiles } from '../runner/cli/discover.ts';
 import { runAll } from '../runner/execute/run.ts';
+import { simThreadBackend } from '../runner/execute/sim-thread.ts';
 import { loadScenarioFile } from '../runner/scenario/load.ts';
 
 const ROOT = 'scenarios';
 const TIMEOUT_MS = 15_000;
 const plain = palette(false);
-const backends = [simBackend(), qemuBackend()];
+// The simulator in its worker thread, so that a simulator stuck in a loop times out too.
+const backends = [simThreadBackend(), qemuBackend()];
 // A file that does not load fails in test/scenarios.test.ts already; here it has no cases.
 const cases = (existsSync(ROOT) ? discoverScenarioFiles([ROOT]).files : []).flatMap((f) => loadScenarioFile(f).cases);
 
