@@ -1,18 +1,18 @@
 /**
  * QMP commands that build and change the block graph: blockdev-add, blockdev-del, device_add /
- * device_del for virtio-blk-pci (how the sim attaches a guest BlockBackend) and block_resize.
+ * device_del (how the sim attaches a guest BlockBackend; the models are in graph/devices.ts) and
+ * block_resize.
  * Error texts as QEMU 7.2.22 sends them (probed; blockdev.c, qdev-monitor.c).
  */
+import { createDevice, hasRemovableProperty, isDeviceDriver, type DeviceOptions } from '../../graph/devices.ts';
 import { blockdevAdd } from '../../graph/open.ts';
 import type { BlockNode } from '../../graph/node.ts';
 import { backingBlocker } from '../../graph/op-blockers.ts';
 import { genericPath } from '../../io/path.ts';
 import type { Machine } from '../../machine.ts';
-import { int64, optional, parseArgs, str } from '../args.ts';
+import { bool, int64, optional, parseArgs, str } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
 import { genericError, ok, type QmpReply } from '../reply.ts';
-
-const DEVICE_DRIVER = 'virtio-blk-pci';
 
 function blockdevAddCommand(machine: Machine, args: Readonly<Record<string, unknown>>): QmpReply {
   if (typeof args['driver'] === 'string' && args['node-name'] === undefined) {
@@ -40,30 +40,26 @@ function blockdevDel(machine: Machine, args: Readonly<Record<string, unknown>>):
   return ok({});
 }
 
+const deviceShape = { driver: str, id: str, drive: optional(str) };
+const scsiShape = { ...deviceShape, removable: optional(bool) };
+
+/** qdev-monitor.c:qmp_device_add for the models of graph/devices.ts; only the SCSI ones take `removable`. */
 function deviceAdd(machine: Machine, args: Readonly<Record<string, unknown>>): QmpReply {
-  const a = parseArgs({ driver: str, id: str, drive: optional(str) }, args);
-  if (!a.ok) return { error: a.error };
-  const { driver, id, drive } = a.value;
-  if (driver !== DEVICE_DRIVER) return genericError(`'${driver}' is not a valid device model name`);
-  if (machine.graph.device(id) !== undefined) return genericError(`Duplicate device ID '${id}'`);
-  if (drive === undefined) return genericError('drive property not set');
-  const node = machine.graph.node(drive);
-  if (node === undefined) return genericError(`Property 'virtio-blk-device.drive' can't find value '${drive}'`);
-  const other = machine.graph.parents(node).find((p) => p.kind === 'backend' && p.backend.owner.kind === 'device');
-  if (other?.kind === 'backend' && other.backend.owner.kind === 'device' && !node.readOnly) {
-    // Both devices take 'write' and neither shares it (block.c:bdrv_check_perm).
-    return genericError(
-      `Permission conflict on node '${drive}': permissions 'write' are both required by block device ` +
-        `'${qdevPath(other.backend.owner.qdevId)}' (uses node '${drive}' as 'root' child) and unshared by block device ` +
-        `'${qdevPath(id)}' (uses node '${drive}' as 'root' child).`,
-    );
+  const named = args['driver'];
+  const model = typeof named === 'string' && isDeviceDriver(named) ? named : undefined;
+  if (model !== undefined && hasRemovableProperty(model)) {
+    const a = parseArgs(scsiShape, args);
+    return a.ok ? created(machine, { ...a.value, driver: model }) : { error: a.error };
   }
-  machine.graph.attachBackend({ kind: 'device', qdevId: id, driver: DEVICE_DRIVER }, node);
-  return ok({});
+  const a = parseArgs(deviceShape, args);
+  if (!a.ok) return { error: a.error };
+  if (model === undefined) return genericError(`'${a.value.driver}' is not a valid device model name`);
+  return created(machine, { ...a.value, driver: model });
 }
 
-function qdevPath(id: string): string {
-  return `/machine/peripheral/${id}/virtio-backend`;
+function created(machine: Machine, options: DeviceOptions): QmpReply {
+  const r = createDevice(machine.graph, options);
+  return r.ok ? ok({}) : genericError(r.message);
 }
 
 /**

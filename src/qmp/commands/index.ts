@@ -19,7 +19,6 @@ export const transactionActions: ActionTable<Machine> = { abort: abortAction, ..
 
 export const qmpCommands: CommandTable<Machine> = {
   ...blockdevCommands,
-  // After blockdev's: its device_add hands every model but the SCSI ones to blockdev's.
   ...mediaCommands,
   ...bitmapCommands,
   ...queryCommands,

@@ -9,14 +9,13 @@
  */
 import { mediumInserted } from '../../drive/drive-bitmap.ts';
 import { deviceNotFound } from '../../drive/owner.ts';
-import type { BlockBackend, DeviceDriver } from '../../graph/backend.ts';
+import type { BlockBackend } from '../../graph/backend.ts';
 import { blockdevAdd } from '../../graph/open.ts';
 import { releaseIfUnused } from '../../jobs/chain.ts';
 import type { Machine } from '../../machine.ts';
 import { bool, enumOf, optional, parseArgs, str } from '../args.ts';
 import type { CommandHandler, CommandTable } from '../dispatcher.ts';
 import { genericError, ok, type QmpError, type QmpReply } from '../reply.ts';
-import { blockdevCommands } from './blockdev.ts';
 
 const idArgs = { device: optional(str), id: optional(str) };
 
@@ -110,31 +109,7 @@ const changeMedium: CommandHandler<Machine> = (machine, raw) => {
   return ok({});
 };
 
-const REMOVABLE: Readonly<Record<string, DeviceDriver>> = { 'scsi-hd': 'scsi-hd', 'scsi-cd': 'scsi-cd' };
-
-/**
- * device_add for the SCSI models; every other model goes to blockdev.ts's device_add. No bus is
- * modelled (QEMU needs a virtio-scsi-pci first). scsi-cd may start empty; scsi-hd needs a drive.
- */
-const deviceAdd: CommandHandler<Machine> = (machine, raw) => {
-  const model = typeof raw['driver'] === 'string' ? REMOVABLE[raw['driver']] : undefined;
-  const base = blockdevCommands['device_add'];
-  if (model === undefined || base === undefined) return base === undefined ? genericError('device_add missing') : base(machine, raw);
-  const a = parseArgs({ driver: str, id: str, drive: optional(str), removable: optional(bool) }, raw);
-  if (!a.ok) return { error: a.error };
-  const { id, drive } = a.value;
-  if (machine.graph.device(id) !== undefined) return genericError(`Duplicate device ID '${id}'`);
-  if (drive === undefined && model === 'scsi-hd') return genericError('drive property not set');
-  const node = drive === undefined ? undefined : machine.graph.node(drive);
-  if (drive !== undefined && node === undefined) return genericError(`Property '${model}.drive' can't find value '${drive}'`);
-  const removable = model === 'scsi-cd' || a.value.removable === true;
-  if (node !== undefined && model === 'scsi-cd') node.readOnly = true;
-  machine.graph.attachBackend({ kind: 'device', qdevId: id, driver: model, removable }, node);
-  return ok({});
-};
-
 export const mediaCommands: CommandTable<Machine> = {
-  device_add: deviceAdd,
   'blockdev-open-tray': trayCommand(true),
   'blockdev-close-tray': trayCommand(false),
   'blockdev-remove-medium': removeMedium,
