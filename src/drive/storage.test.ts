@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { advanceJob } from '../jobs/advance.ts';
 import { chain, node, qmp } from '../jobs/test-chain.ts';
 import type { Machine } from '../machine.ts';
+import { createImage } from '../image/create.ts';
+import type { Qcow2Image } from '../image/image.ts';
 
 const gen = (desc: string) => ({ error: { class: 'GenericError', desc } });
 const OK = { return: {} };
@@ -52,5 +54,20 @@ describe('persistent drive bitmaps: the storage node and its reference', () => {
     qmp(m, 'block-dirty-bitmap-add', { device: 'vda', name: 'd0', persistent: true });
     expect(qmp(m, 'blockdev-snapshot-sync', { 'node-name': 'top', 'snapshot-file': 'snap.qcow2', 'snapshot-node-name': 'snap' })).toEqual(OK);
     expect([m.graph.device('vda')?.root?.nodeName, ...storage(m)]).toEqual(['snap', 'top']);
+  });
+
+  it('removing the bitmap closes an implicit storage node only its reference kept alive; the node stores its own bitmaps then', () => {
+    const m = chain();
+    for (const filename of ['cd1.qcow2', 'cd2.qcow2']) createImage(m.images, { filename, format: 'qcow2', size: 1 << 20 });
+    expect(qmp(m, 'device_add', { driver: 'scsi-hd', id: 'sd0', drive: 'base', removable: true })).toEqual(OK);
+    expect(qmp(m, 'blockdev-change-medium', { id: 'sd0', filename: 'cd1.qcow2' })).toEqual(OK);
+    const medium = m.graph.device('sd0')?.root?.nodeName ?? '';
+    expect(qmp(m, 'block-dirty-bitmap-add', { device: 'sd0', name: 'd0', persistent: true })).toEqual(OK);
+    expect(qmp(m, 'block-dirty-bitmap-add', { node: medium, name: 'n0', persistent: true })).toEqual(OK);
+    expect(qmp(m, 'blockdev-change-medium', { id: 'sd0', filename: 'cd2.qcow2' })).toEqual(OK);
+    expect([m.graph.node(medium)?.nodeName, ...storage(m)]).toEqual([medium, medium]);
+    expect(qmp(m, 'block-dirty-bitmap-remove', { device: 'sd0', name: 'd0' })).toEqual(OK);
+    expect(m.graph.node(medium)).toBeUndefined();
+    expect((m.images.get('cd1.qcow2') as Qcow2Image).bitmaps.entries().map((e) => [e.name, e.owner.kind])).toEqual([['n0', 'node']]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createImage } from '../../image/create.ts';
 import { qemuIo } from '../../io/qemu-io.ts';
 import { chain, node, qmp } from '../../jobs/test-chain.ts';
 import { observeDriveBitmaps } from '../../drive/observe.ts';
@@ -64,6 +65,17 @@ describe('removable media (texts probed on 7.2.22)', () => {
     expect(d0(m)?.count).toBe(65536);
     expect(qmp(m, 'blockdev-insert-medium', { id: 'sd0', 'node-name': 'base' })).toEqual(OK);
     expect(d0(m)?.count).toBe(4 * 1024 * 1024);
+  });
+
+  it('change-medium opens the image as an auto-named node, moves the tray out and in, and closes a previous auto-named medium', () => {
+    const m = withDisk();
+    for (const filename of ['c1.qcow2', 'c2.qcow2']) createImage(m.images, { filename, format: 'qcow2', size: 1 << 20 });
+    expect(qmp(m, 'blockdev-change-medium', { id: 'sd0', filename: 'c1.qcow2' })).toEqual(OK);
+    const first = m.graph.device('sd0')?.root;
+    expect([first?.nodeName.startsWith('#block'), m.graph.node('base')?.nodeName]).toEqual([true, 'base']);
+    expect(m.events.filter((e) => e.event === 'DEVICE_TRAY_MOVED').map((e) => e.data['tray-open'])).toEqual([true, false]);
+    expect(qmp(m, 'blockdev-change-medium', { id: 'sd0', filename: 'c2.qcow2' })).toEqual(OK);
+    expect(m.graph.node(first?.nodeName ?? '')).toBeUndefined();
   });
 
   it('change-medium opens the new image first: a missing file changes nothing', () => {

@@ -10,7 +10,7 @@
 import { mediumInserted } from '../../drive/drive-bitmap.ts';
 import { deviceNotFound } from '../../drive/owner.ts';
 import type { BlockBackend } from '../../graph/backend.ts';
-import { blockdevAdd } from '../../graph/open.ts';
+import { openTree } from '../../graph/open.ts';
 import { releaseIfUnused } from '../../jobs/chain.ts';
 import type { Machine } from '../../machine.ts';
 import { bool, enumOf, optional, parseArgs, str } from '../args.ts';
@@ -94,13 +94,9 @@ const changeMedium: CommandHandler<Machine> = (machine, raw) => {
   if (!a.ok) return { error: a.error };
   const backend = removableBackend(machine, a.value);
   if ('error' in backend) return backend;
-  const opened = blockdevAdd(machine, {
-    driver: a.value.format ?? 'qcow2',
-    'node-name': machine.nextImplicitNodeName(),
-    file: { driver: 'file', filename: a.value.filename },
-  });
+  // bdrv_open without a node-name: an auto-named node that closes when nothing uses it.
+  const opened = openTree(machine, { driver: a.value.format ?? 'qcow2', file: { driver: 'file', filename: a.value.filename } });
   if (!opened.ok) return genericError(opened.message);
-  opened.node.monitorOwned = false;
   moveTray(machine, backend, true);
   ejectMedium(machine, backend);
   const inserted = insert(machine, backend, opened.node.nodeName);
