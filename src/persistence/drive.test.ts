@@ -137,4 +137,14 @@ describe('persistent drive bitmaps across restart and crash', () => {
     ro.quit();
     expect([stored(ro, 'base.qcow2'), ro.graph.warnings]).toEqual([['d0:vda:auto'], []]);
   });
+
+  it('known limit: a node bitmap may take an unloaded drive entry\'s name, and its node then loses its bitmaps at store', () => {
+    const m = chain();
+    qmp(m, 'block-dirty-bitmap-add', { device: 'vda', name: 'd0', persistent: true });
+    m.quit();
+    const bare = reopen(m, { device: false });
+    expect(qmp(bare, 'block-dirty-bitmap-add', { node: 'top', name: 'd0', persistent: true })).toEqual(OK);
+    bare.quit();
+    expect([stored(bare, 'top.qcow2'), bare.graph.warnings]).toEqual([['d0:vda:auto'], ["Lost persistent bitmaps during inactivation of node 'top': Bitmap 'd0' already exists in the image"]]);
+  });
 });
