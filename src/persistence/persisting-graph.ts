@@ -23,7 +23,8 @@ export class PersistingGraph extends BlockGraph {
   override addNode(node: BlockNode): void {
     super.addNode(node);
     loadDirtyBitmaps(node);
-    for (const backend of this.backends()) loadDriveBitmaps(this, backend, [node]);
+    // A copy: loading attaches reference backends.
+    for (const backend of [...this.backends()]) loadDriveBitmaps(this, backend, [node]);
   }
 
   override attachBackend(owner: BackendOwner, root: BlockNode | undefined): BlockBackend {
