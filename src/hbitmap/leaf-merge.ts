@@ -34,9 +34,12 @@ export function mergeLeaves(ours: readonly Leaf[], ourRunCount: number, theirs: 
   const lastEnds: number[] = [];
   let theirCount = 0;
   for (const leaf of theirs) theirCount += leaf.n;
-  const fromSlab = leafSlab(cap, Math.ceil((ourRunCount + theirCount) / (fill - 1)) + 1);
   // Our leaves are read once, in order; each one used up becomes an output leaf, which saves
-  // the page faults of fresh memory for most of the output.
+  // the page faults of fresh memory for most of the output. The slab covers the rest with a
+  // margin (single leaves any surplus): allocating no more than that also spares a garbage
+  // collection for external memory pressure in the middle of the merge.
+  const needed = Math.ceil((ourRunCount + theirCount) / (fill - 1)) + 1;
+  const fromSlab = leafSlab(cap, Math.max(0, needed - ours.length) + (needed >> 4) + 1);
   const spent: Float64Array[] = [];
   let cur = fromSlab();
   let out = cur.runs;
