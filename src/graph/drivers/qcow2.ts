@@ -3,6 +3,14 @@
  * the `backing` child (through the generic path, so past the backing file's end reads zeroes).
  * Every change also writes host clusters or metadata into the `file` child at host offsets the
  * sim does not model, so the file child's bitmaps are marked unmodelled, not guessed (ref. 2.2).
+ *
+ * Allocation goes by whole clusters, as the L2 table does (no extended L2 / subclusters): a write
+ * or zero write touching an unallocated cluster allocates all of it, and the part outside the
+ * request gets what the layers below held at that moment (copy-on-write from the backing chain,
+ * zeroes without one: qcow2-cluster.c:qcow2_alloc_host_offset + qcow2.c:perform_cow). Block
+ * status, and so what stream, commit and mirror sync=top copy, then covers the whole cluster.
+ * Verified on 7.2 with qemu-img map: a 4K write (or `write -z`) over a backing file with data
+ * maps the whole 64K cluster at depth 0, holding the backing's bytes around the written ones.
  */
 import type { Range, Run } from '../../data/extent-map.ts';
 import { mergeRuns } from '../../data/extent-map.ts';
@@ -34,23 +42,45 @@ export class Qcow2Driver implements Driver {
   }
 
   read(io: IoPath, node: BlockNode, offset: Bytes, bytes: Bytes): IoResult<readonly Run[]> {
-    const backing = node.child('backing');
-    const runs: Run[] = [...this.image.data.allocated(offset, bytes)];
-    for (const hole of this.image.data.holes(offset, bytes)) {
-      if (backing === undefined) {
-        runs.push({ ...hole, byte: 0 });
-        continue;
-      }
-      // qcow2_co_preadv_task reads the backing file with flags 0.
-      const r = io.read(backing, hole.start, hole.end - hole.start, NO_FLAGS);
-      if (!r.ok) return r;
-      runs.push(...r.value);
-    }
+    const below = this.readHoles(io, node, [{ start: offset, end: offset + bytes }]);
+    if (!below.ok) return below;
+    const runs = [...this.image.data.allocated(offset, bytes), ...below.value];
     return { ok: true, value: mergeRuns(runs.sort((a, b) => a.start - b.start)) };
   }
 
-  modify(_io: IoPath, node: BlockNode, request: ModifyRequest): IoResult {
-    const result = this.apply(node, request);
+  /** What the unallocated parts of `ranges` read as: the backing chain's data, or zeroes. */
+  private readHoles(io: IoPath, node: BlockNode, ranges: readonly Range[]): IoResult<Run[]> {
+    const backing = node.child('backing');
+    const runs: Run[] = [];
+    for (const range of ranges) {
+      for (const hole of this.image.data.holes(range.start, range.end - range.start)) {
+        if (backing === undefined) {
+          runs.push({ ...hole, byte: 0 });
+          continue;
+        }
+        // qcow2_co_preadv_task reads the backing file with flags 0.
+        const r = io.read(backing, hole.start, hole.end - hole.start, NO_FLAGS);
+        if (!r.ok) return r;
+        runs.push(...r.value);
+      }
+    }
+    return { ok: true, value: runs };
+  }
+
+  /**
+   * The copy-on-write part of a write to [offset, offset + bytes): the unallocated rest of the
+   * clusters it touches (the last one clipped to the image end), as the chain below reads it now.
+   */
+  private copyOnWrite(io: IoPath, node: BlockNode, offset: Bytes, bytes: Bytes): IoResult<Run[]> {
+    if (bytes === 0) return { ok: true, value: [] };
+    const c = this.image.clusterSize;
+    const head = { start: Math.floor(offset / c) * c, end: offset };
+    const tail = { start: offset + bytes, end: Math.min(Math.ceil((offset + bytes) / c) * c, this.image.size) };
+    return this.readHoles(io, node, [head, tail].filter((r) => r.end > r.start));
+  }
+
+  modify(io: IoPath, node: BlockNode, request: ModifyRequest): IoResult {
+    const result = this.apply(io, node, request);
     if (result.changed) {
       const file = node.child('file');
       if (file !== undefined) dirtyUnmodelled(file, HOST_UNMODELLED);
@@ -58,16 +88,21 @@ export class Qcow2Driver implements Driver {
     return result.io;
   }
 
-  private apply(node: BlockNode, request: ModifyRequest): { io: IoResult; changed: boolean } {
+  private apply(io: IoPath, node: BlockNode, request: ModifyRequest): { io: IoResult; changed: boolean } {
     const data = this.image.data;
     const { offset, bytes } = request;
     switch (request.kind) {
       case 'write':
-        data.setRuns(request.data);
+      case 'write-zeroes': {
+        // A zero write that cannot make whole zero clusters falls back to writing zeroes
+        // (qcow2_co_pwrite_zeroes -ENOTSUP, bdrv_co_do_pwrite_zeroes), so both allocate alike.
+        const cow = this.copyOnWrite(io, node, offset, bytes);
+        if (!cow.ok) return { io: cow, changed: false };
+        if (request.kind === 'write') data.setRuns(request.data);
+        else data.set(offset, bytes, 0);
+        data.setRuns(cow.value);
         return { io: DONE, changed: bytes > 0 };
-      case 'write-zeroes':
-        data.set(offset, bytes, 0);
-        return { io: DONE, changed: bytes > 0 };
+      }
       case 'write-compressed':
         return this.writeCompressed(request.offset, request.bytes, request.data);
       case 'discard':
