@@ -1,12 +1,13 @@
 /**
- * The linear union of two GranuleRuns leaf lists, for merging bitmaps of the same geometry
- * (hbitmap_merge's OR) without one insert per run.
+ * The linear union of two GranuleRuns leaf lists, for hbitmap_merge's OR without one insert
+ * per run (a source of another granularity arrives as runs already scaled to ours).
  *
  * Two bitmaps dirtied by unrelated writes interleave at random, so a compare-and-branch merge
  * mispredicts about every other run. The hot loop instead picks the run with the smaller start
  * by 32-bit integer masks, on offsets from a window base: granule indices need up to 53 bits,
  * but the runs of two current leaves usually lie within 2^31 granules of each other. Where they
  * do not (a huge run, a sparse huge disk) one run at a time goes the plain float way.
+ * It is all one function on purpose: the cursors stay in locals, which is what makes it fast.
  */
 import { leafSlab, type Leaf } from './leaf.ts';
 
