@@ -4,6 +4,11 @@
  * own vocabulary: QMP commands and replies, qemu-io command lines, qemu-img image creation, and
  * observations shaped like query-named-block-nodes' dirty-bitmaps plus exact extents.
  */
+import type {
+  BitmapExtent,
+  BitmapObservation as SimBitmapObservation,
+  NodeObservation as SimNodeObservation,
+} from '../../src/bitmaps/observe.ts';
 import type { Bytes } from '../../src/size.ts';
 import type { QmpEvent, QmpReply } from '../../src/qmp/reply.ts';
 
@@ -43,35 +48,15 @@ export type IoReply =
   | { readonly ok: false; readonly message: string };
 
 /** A dirty run of a bitmap: [offset, offset+length) in the bitmap's node's byte offsets. */
-export interface Extent {
-  readonly offset: Bytes;
-  readonly length: Bytes;
-}
+export type Extent = BitmapExtent;
 
-/** One bitmap as query-named-block-nodes reports it, plus what can be read of its contents. */
-export interface BitmapObservation {
-  /** Absent for anonymous (internal) bitmaps, as in QEMU's output. */
-  readonly name?: string;
-  readonly granularity: Bytes;
-  readonly count: Bytes;
-  readonly recording: boolean;
-  readonly busy: boolean;
-  readonly persistent: boolean;
-  readonly inconsistent: boolean;
-  /**
-   * x-debug-block-dirty-bitmap-sha256 of the contents. Absent where the backend cannot compute
-   * it: QEMU can only hash named bitmaps, so a dirty anonymous (internal) bitmap has none.
-   */
-  readonly sha256?: string;
-  /**
-   * Dirty extents, granule-aligned and clipped to the bitmap's size. Absent where the backend
-   * cannot read them (QEMU cannot export busy or inconsistent bitmaps); `unmodelled` where the
-   * simulator knowingly does not model the contents (e.g. a qcow2 node's protocol child).
-   */
-  readonly extents?: readonly Extent[] | { readonly unmodelled: string };
-  /** The bitmap's size in bytes (the node length when it was created or last resized). */
-  readonly size: Bytes;
-}
+/**
+ * One bitmap as a backend observes it: the simulator's observation (src/bitmaps/observe.ts), with
+ * the contents optional where a backend cannot read them. QEMU can only hash named bitmaps (a
+ * dirty anonymous one has no sha256) and cannot export busy or inconsistent bitmaps (no extents).
+ */
+export type BitmapObservation = Omit<SimBitmapObservation, 'sha256' | 'extents'> &
+  Partial<Pick<SimBitmapObservation, 'sha256' | 'extents'>>;
 
 /** One entry of the qcow2 format-specific `bitmaps` list of `qemu-img info`, in directory order. */
 export interface StoredBitmapInfo {
@@ -81,12 +66,7 @@ export interface StoredBitmapInfo {
   readonly flags: readonly string[];
 }
 
-export interface NodeObservation {
-  readonly nodeName: string;
-  readonly driver: string;
-  /** Bitmaps newest first, as QEMU lists them. */
-  readonly bitmaps: readonly BitmapObservation[];
-}
+export type NodeObservation = SimNodeObservation<BitmapObservation>;
 
 /**
  * How far a `run` step moves a job: a number of chunks (the simulator only: QEMU cannot stop a
@@ -94,7 +74,7 @@ export interface NodeObservation {
  * user command, e.g. in ready, paused, pending or concluded, or is gone).
  */
 export type JobLimit = { readonly chunks: number } | { readonly until: RunTarget } | 'settle';
-export const RUN_TARGETS = ['ready', 'paused', 'pending', 'concluded', 'null'] as const;
+export const RUN_TARGETS = ['ready', 'standby', 'paused', 'pending', 'concluded', 'null'] as const;
 export type RunTarget = (typeof RUN_TARGETS)[number];
 
 /** A run's end: the job's status then, or why the limit cannot be met (e.g. `Job 's0' not found`). */

@@ -1,10 +1,12 @@
 /**
  * What can be seen of a node's bitmaps: QMP's BlockDirtyInfo (block/dirty-bitmap.c:
  * bdrv_query_dirty_bitmaps) and, for the runner, the same plus exact contents. The runner's
- * NodeObservation (runner/backends/backend.ts) has this shape; the core does not import it.
+ * observations (runner/backends/backend.ts) are defined from these types, so each field is
+ * declared once; the core does not import the runner.
  */
 import type { BlockGraph } from '../graph/graph.ts';
 import type { BlockNode } from '../graph/node.ts';
+import type { DirtyExtent } from '../hbitmap/hbitmap.ts';
 import type { Bytes } from '../size.ts';
 import type { BdrvDirtyBitmap } from './dirty-bitmap.ts';
 import { dirtyBitmapsOf } from './node-bitmaps.ts';
@@ -43,12 +45,12 @@ export function nodesInQueryOrder(graph: BlockGraph): readonly BlockNode[] {
   return [...graph.nodes()].reverse();
 }
 
-export interface BitmapExtent {
-  readonly offset: Bytes;
-  readonly length: Bytes;
-}
+/** A dirty run of a bitmap: [offset, offset+length) in the bitmap's node's byte offsets. */
+export type BitmapExtent = DirtyExtent;
 
+/** One bitmap as query-named-block-nodes reports it, plus its exact contents. */
 export interface BitmapObservation {
+  /** Absent for anonymous (internal) bitmaps, as in QEMU's output. */
   readonly name?: string;
   readonly granularity: Bytes;
   readonly count: Bytes;
@@ -56,16 +58,23 @@ export interface BitmapObservation {
   readonly busy: boolean;
   readonly persistent: boolean;
   readonly inconsistent: boolean;
+  /** x-debug-block-dirty-bitmap-sha256 of the contents. */
   readonly sha256: string;
-  /** Exact dirty runs, or why the simulator does not know them. */
+  /**
+   * Dirty extents, granule-aligned and clipped to the bitmap's size, or why the simulator
+   * knowingly does not model the contents (e.g. a qcow2 node's protocol child).
+   */
   readonly extents: readonly BitmapExtent[] | { readonly unmodelled: string };
+  /** The bitmap's size in bytes (the node length when it was created or last resized). */
   readonly size: Bytes;
 }
 
-export interface NodeObservation {
+/** A node and its bitmaps; the runner's backends fill in their own bitmap observation type. */
+export interface NodeObservation<Bitmap = BitmapObservation> {
   readonly nodeName: string;
   readonly driver: string;
-  readonly bitmaps: readonly BitmapObservation[];
+  /** Bitmaps newest first, as QEMU lists them. */
+  readonly bitmaps: readonly Bitmap[];
 }
 
 export function observeBitmap(bitmap: BdrvDirtyBitmap): BitmapObservation {
