@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Machine } from '../machine.ts';
 import { size } from '../size.ts';
 import { BdrvDirtyBitmap } from './dirty-bitmap.ts';
-import { abdicateDirtyBitmap, createDirtyBitmap, createSuccessor, dirtyBitmapsOf, reclaimDirtyBitmap } from './node-bitmaps.ts';
+import { abdicateDirtyBitmap, createDirtyBitmap, createSuccessor, reclaimDirtyBitmap } from './node-bitmaps.ts';
 import { canStoreNewDirtyBitmap } from './persistent-checks.ts';
 import { addQcow2 } from './test-machine.ts';
 
@@ -21,17 +21,17 @@ describe('a node’s bitmap list', () => {
     const n = node();
     create(n, 'a');
     create(n, 'b');
-    expect(dirtyBitmapsOf(n).map((b) => [b.name, b.size])).toEqual([['b', size('8M')], ['a', size('8M')]]);
+    expect(n.dirtyBitmaps.map((b) => [b.name, b.size])).toEqual([['b', size('8M')], ['a', size('8M')]]);
   });
 
   it('lists the successor, and drops the parent on abdicate', () => {
     const n = node();
     const b0 = create(n, 'b0');
     expect(createSuccessor(n, b0)).toBeUndefined();
-    expect(dirtyBitmapsOf(n).map((b) => b.name)).toEqual([undefined, 'b0']);
+    expect(n.dirtyBitmaps.map((b) => b.name)).toEqual([undefined, 'b0']);
     expect(createSuccessor(n, b0)).toBe('Cannot create a successor for a bitmap that is in-use by an operation');
     const heir = abdicateDirtyBitmap(n, b0);
-    expect(dirtyBitmapsOf(n)).toEqual([heir]);
+    expect(n.dirtyBitmaps).toEqual([heir]);
     expect(heir.name).toBe('b0');
   });
 
@@ -41,7 +41,7 @@ describe('a node’s bitmap list', () => {
     createSuccessor(n, b0);
     b0.markDirty(0, 1);
     reclaimDirtyBitmap(n, b0);
-    expect(dirtyBitmapsOf(n)).toEqual([b0]);
+    expect(n.dirtyBitmaps).toEqual([b0]);
     expect(b0.count).toBe(65536);
   });
 });

@@ -14,14 +14,9 @@ export function nameBytes(name: string): number {
   return new TextEncoder().encode(name).length;
 }
 
-/** The node's bitmaps, newest first. The node stores them under a narrower interface. */
-export function dirtyBitmapsOf(node: BlockNode): BdrvDirtyBitmap[] {
-  return node.dirtyBitmaps.filter((b): b is BdrvDirtyBitmap => b instanceof BdrvDirtyBitmap);
-}
-
 /** bdrv_find_dirty_bitmap: named bitmaps only. */
 export function findDirtyBitmap(node: BlockNode, name: string): BdrvDirtyBitmap | undefined {
-  return dirtyBitmapsOf(node).find((b) => b.name === name);
+  return node.dirtyBitmaps.find((b) => b.name === name);
 }
 
 /**

@@ -9,7 +9,6 @@ import type { BlockNode } from '../graph/node.ts';
 import type { DirtyExtent } from '../hbitmap/hbitmap.ts';
 import type { Bytes } from '../size.ts';
 import type { BdrvDirtyBitmap } from './dirty-bitmap.ts';
-import { dirtyBitmapsOf } from './node-bitmaps.ts';
 
 /** BlockDirtyInfo, keys in QEMU's order; `inconsistent` only when true (has_inconsistent). */
 export interface BlockDirtyInfo {
@@ -36,7 +35,7 @@ export function blockDirtyInfo(bitmap: BdrvDirtyBitmap): BlockDirtyInfo {
 
 /** `dirty-bitmaps` of BlockDeviceInfo: present only when the node has a bitmap, newest first. */
 export function dirtyBitmapsField(node: BlockNode): { readonly 'dirty-bitmaps'?: readonly BlockDirtyInfo[] } {
-  const bitmaps = dirtyBitmapsOf(node);
+  const bitmaps = node.dirtyBitmaps;
   return bitmaps.length === 0 ? {} : { 'dirty-bitmaps': bitmaps.map(blockDirtyInfo) };
 }
 
@@ -99,6 +98,6 @@ export function observeBitmaps(graph: BlockGraph): readonly NodeObservation[] {
   return nodesInQueryOrder(graph).map((node) => ({
     nodeName: node.nodeName,
     driver: node.driver.name,
-    bitmaps: dirtyBitmapsOf(node).map(observeBitmap),
+    bitmaps: node.dirtyBitmaps.map(observeBitmap),
   }));
 }

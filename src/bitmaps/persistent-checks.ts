@@ -8,7 +8,7 @@ import type { BlockNode } from '../graph/node.ts';
 import { dirEntrySize, QCOW2_MAX_BITMAP_DIRECTORY_SIZE, QCOW2_MAX_BITMAPS } from '../image/bitmap-directory.ts';
 import type { Qcow2Compat } from '../image/image.ts';
 import type { Bytes } from '../size.ts';
-import { BDRV_BITMAP_MAX_NAME_SIZE, dirtyBitmapsOf, findDirtyBitmap, nameBytes } from './node-bitmaps.ts';
+import { BDRV_BITMAP_MAX_NAME_SIZE, findDirtyBitmap, nameBytes } from './node-bitmaps.ts';
 
 const BME_MAX_PHYS_SIZE = 0x20000000;
 const BME_MAX_TABLE_SIZE = 0x8000000;
@@ -39,7 +39,7 @@ function qcow2Refusal(node: BlockNode, store: BitmapStore, name: string, granula
   // Counted over the persistent bitmaps in memory plus the new one, not over the image directory:
   // 7.2 walks FOR_EACH_DIRTY_BITMAP. Every directory entry is in memory once the node is open
   // (qcow2_load_dirty_bitmaps loads in_use ones as inconsistent), so this counts the image too.
-  const persistent = dirtyBitmapsOf(node).filter((b) => b.persistent);
+  const persistent = node.dirtyBitmaps.filter((b) => b.persistent);
   if (persistent.length + 1 > QCOW2_MAX_BITMAPS) return 'Maximum number of persistent bitmaps is already reached';
   const directory = persistent.reduce((sum, b) => sum + dirEntrySize(b.name ?? ''), dirEntrySize(name));
   if (directory > QCOW2_MAX_BITMAP_DIRECTORY_SIZE) return 'Not enough space in the bitmap directory';

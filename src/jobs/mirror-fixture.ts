@@ -4,7 +4,6 @@
  * bitmap `s0` on src and `t0` on tgt added through QMP.
  */
 import type { BdrvDirtyBitmap } from '../bitmaps/dirty-bitmap.ts';
-import { dirtyBitmapsOf } from '../bitmaps/node-bitmaps.ts';
 import { add, io, machineWith } from '../io/test-support.ts';
 import type { Machine } from '../machine.ts';
 import { size } from '../size.ts';
@@ -26,7 +25,7 @@ export function mirrorMachine(): Machine {
 
 /** A node's bitmap by name, or its anonymous one (`undefined`). */
 export function bitmapOn(m: Machine, nodeName: string, name: string | undefined): BdrvDirtyBitmap | undefined {
-  return dirtyBitmapsOf(node(m, nodeName)).find((b) => b.name === name);
+  return node(m, nodeName).dirtyBitmaps.find((b) => b.name === name);
 }
 
 /** The node under the guest device: what the guest sees as its disk. */

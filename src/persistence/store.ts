@@ -12,7 +12,6 @@
  * after the node's own, with their device as the entry's owner.
  */
 import type { BdrvDirtyBitmap } from '../bitmaps/dirty-bitmap.ts';
-import { dirtyBitmapsOf } from '../bitmaps/node-bitmaps.ts';
 import type { BlockNode } from '../graph/node.ts';
 import { dirEntrySize, QCOW2_MAX_BITMAP_DIRECTORY_SIZE, QCOW2_MAX_BITMAPS, type BitmapOwner, type StoredBitmap } from '../image/bitmap-directory.ts';
 import { qcow2ImageOf } from './qcow2-node.ts';
@@ -25,7 +24,7 @@ export interface ToStore {
 
 /** The node's own bitmaps, newest first, as entries owned by the node. */
 export function nodeBitmapsToStore(node: BlockNode): ToStore[] {
-  return dirtyBitmapsOf(node).map((bitmap) => ({ bitmap, owner: { kind: 'node' } }));
+  return node.dirtyBitmaps.map((bitmap) => ({ bitmap, owner: { kind: 'node' } }));
 }
 
 /** Stores and returns undefined, or returns the warning QEMU prints when it loses the bitmaps. */

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BdrvDirtyBitmap } from '../../bitmaps/dirty-bitmap.ts';
-import { dirtyBitmapsOf, findDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
+import { findDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
 import { addNull, addQcow2, addRawFile } from '../../bitmaps/test-machine.ts';
 import type { BlockNode } from '../../graph/node.ts';
 import { Machine } from '../../machine.ts';
@@ -88,9 +88,9 @@ describe.each([
 ] as const)('%s %j', (command, args, desc) => {
   it(`fails with "${desc}"`, () => {
     n0.dirtyBitmaps.unshift(BdrvDirtyBitmap.inconsistent('bad', size('8M'), 65536));
-    const before = dirtyBitmapsOf(n0).map((b) => [b.name, b.count, b.recording, b.busy]);
+    const before = n0.dirtyBitmaps.map((b) => [b.name, b.count, b.recording, b.busy]);
     expect(qmp(command, args)).toEqual({ error: { class: 'GenericError', desc } });
-    expect(dirtyBitmapsOf(n0).map((b) => [b.name, b.count, b.recording, b.busy])).toEqual(before);
+    expect(n0.dirtyBitmaps.map((b) => [b.name, b.count, b.recording, b.busy])).toEqual(before);
   });
 });
 
@@ -113,7 +113,7 @@ describe('block-dirty-bitmap-add', () => {
   it('creates newest first with the flags given; persistent works on a read-only qcow2 node', () => {
     n0.readOnly = true;
     expect(qmp('block-dirty-bitmap-add', { node: 'n0', name: 'p', persistent: true, disabled: true, granularity: 2 ** 31 })).toEqual({ return: {} });
-    const [p] = dirtyBitmapsOf(n0);
+    const [p] = n0.dirtyBitmaps;
     expect([p?.name, p?.persistent, p?.recording, p?.granularity, p?.size]).toEqual(['p', true, false, 2 ** 31, size('8M')]);
   });
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { dirtyBitmapsOf, findDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
+import { findDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
 import { addQcow2 } from '../../bitmaps/test-machine.ts';
 import type { BlockNode } from '../../graph/node.ts';
 import { Machine } from '../../machine.ts';
@@ -15,7 +15,7 @@ const qmp = (command: string, args: Record<string, unknown>) => dispatch(table, 
 const tx = (...actions: [string, Record<string, unknown>][]) => qmp('transaction', { actions: actions.map(([type, data]) => ({ type, data })) });
 const err = (desc: string) => ({ error: { class: 'GenericError', desc } });
 /** Everything observable about the node's bitmaps. */
-const state = () => dirtyBitmapsOf(n0).map((b) => ({ name: b.name, recording: b.recording, busy: b.busy, sha256: b.sha256() }));
+const state = () => n0.dirtyBitmaps.map((b) => ({ name: b.name, recording: b.recording, busy: b.busy, sha256: b.sha256() }));
 
 beforeEach(() => {
   m = new Machine();
@@ -75,7 +75,7 @@ describe('transaction', () => {
 
   it('removes on commit', () => {
     expect(tx(['block-dirty-bitmap-remove', { node: 'n0', name: 'b0' }])).toEqual({ return: {} });
-    expect(dirtyBitmapsOf(n0).map((b) => b.name)).toEqual(['b1']);
+    expect(n0.dirtyBitmaps.map((b) => b.name)).toEqual(['b1']);
   });
 
   it('refuses grouped completion for bitmap actions, after preparing the ones before', () => {
