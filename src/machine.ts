@@ -1,9 +1,10 @@
 /**
- * One simulated QEMU instance: the host file system it sees, its block graph, the dirtying
- * semantics it runs under and the QMP events it has emitted. Deterministic: no clocks, no I/O.
+ * One simulated QEMU instance: the host file system it sees, its block graph, its block jobs, the
+ * dirtying semantics it runs under and the QMP events it has emitted. Deterministic: no clocks, no I/O.
  * A crash is simply dropping the Machine: nothing is stored, the image keeps what it had.
  */
 import { ImageStore } from './image/store.ts';
+import type { Job } from './jobs/job.ts';
 import { PersistingGraph } from './persistence/persisting-graph.ts';
 import type { QmpEvent } from './qmp/reply.ts';
 
@@ -17,6 +18,11 @@ export class Machine {
   /** Its qcow2 nodes load stored bitmaps on open and store them on close (persistence/). */
   readonly graph = new PersistingGraph();
   readonly events: QmpEvent[] = [];
+  /**
+   * Newest first, as query-jobs lists them (job_create inserts at the head of the job list);
+   * jobs/registry.ts adds them and a job removes itself when dismissed.
+   */
+  readonly jobs: Job[] = [];
   private implicitNames = 0;
 
   constructor(

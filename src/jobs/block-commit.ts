@@ -9,7 +9,7 @@ import type { Machine } from '../machine.ts';
 import { chainContains, filterOrCow, findBackingImage, findBase, skipFilters } from './chain.ts';
 import { commitDriver } from './commit.ts';
 import { commitActive } from './mirror-start.ts';
-import { busyNode, jobsOf } from './registry.ts';
+import { busyNode } from './registry.ts';
 import { fail, jobCreateError, launch, type JobStartOptions, type StartResult } from './start.ts';
 
 export interface BlockCommitArgs extends JobStartOptions {
@@ -27,7 +27,7 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
   const bs = graph.node(a.device);
   if (bs === undefined) return { ok: false, error: { class: 'DeviceNotFound', desc: `Device '${a.device}' not found` } };
   // qmp_get_root_bs: bdrv_is_root_node, i.e. only BlockBackends above it (a job's hold counts).
-  const heldByJob = jobsOf(machine).some((j) => j.blocks(bs));
+  const heldByJob = machine.jobs.some((j) => j.blocks(bs));
   if (heldByJob || graph.parents(bs).some((p) => p.kind === 'node')) return fail('Need a root block node');
   const blocked = busyNode(machine, [bs]);
   if (blocked !== undefined) return fail(blocked);

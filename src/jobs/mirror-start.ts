@@ -13,7 +13,7 @@ import type { Machine } from '../machine.ts';
 import { filterOrCow, findOverlay, skipFilters } from './chain.ts';
 import type { OnError } from './job.ts';
 import { mirrorDriver, type CopyMode, type MirrorPlan } from './mirror.ts';
-import { busyNode, jobsOf } from './registry.ts';
+import { busyNode } from './registry.ts';
 import { fail, jobCreateError, launch, type JobStartOptions, type StartResult } from './start.ts';
 
 export type MirrorSyncMode = 'top' | 'full' | 'none' | 'incremental' | 'bitmap';
@@ -37,7 +37,7 @@ export interface MirrorOptions extends Omit<JobStartOptions, 'on-error'> {
 export function rootNode(machine: Machine, name: string): BlockNode | string {
   const bs = machine.graph.node(name);
   if (bs === undefined) return `Cannot find device='${name}' nor node-name='${name}'`;
-  const heldByJob = jobsOf(machine).some((j) => j.blocks(bs));
+  const heldByJob = machine.jobs.some((j) => j.blocks(bs));
   if (heldByJob || machine.graph.parents(bs).some((p) => p.kind === 'node')) return 'Need a root block node';
   return bs;
 }

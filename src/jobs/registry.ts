@@ -1,20 +1,13 @@
 /**
- * The jobs of one machine, newest first as query-jobs lists them (job_create inserts at the head
- * of the job list). Kept beside the Machine in a WeakMap because the Machine class has no job
- * list of its own; a restarted machine starts with none.
+ * Creating and looking up a machine's jobs (Machine.jobs, newest first); a restarted machine
+ * starts with none.
  */
 import type { BlockNode } from '../graph/node.ts';
 import type { Machine } from '../machine.ts';
 import { Job, type JobDriver, type JobOptions } from './job.ts';
 
-const lists = new WeakMap<Machine, Job[]>();
-
-export function jobsOf(machine: Machine): readonly Job[] {
-  return lists.get(machine) ?? [];
-}
-
 export function findJob(machine: Machine, id: string): Job | undefined {
-  return jobsOf(machine).find((j) => j.id === id);
+  return machine.jobs.find((j) => j.id === id);
 }
 
 /** util/id.c:id_wellformed. */
@@ -29,10 +22,9 @@ export function checkJobId(machine: Machine, id: string): string | undefined {
 
 /** Create and start a job whose id passed checkJobId: it is `running` when this returns. */
 export function startJob(machine: Machine, driver: JobDriver, options: JobOptions): Job {
-  const list = lists.get(machine) ?? [];
-  lists.set(machine, list);
-  const job = new Job(machine, driver, options, (gone) => list.splice(list.indexOf(gone), 1));
-  list.unshift(job);
+  const { jobs } = machine;
+  const job = new Job(machine, driver, options, (gone) => jobs.splice(jobs.indexOf(gone), 1));
+  jobs.unshift(job);
   job.start();
   return job;
 }
@@ -40,7 +32,7 @@ export function startJob(machine: Machine, driver: JobDriver, options: JobOption
 /** bdrv_op_is_blocked: the first of `nodes` a job holds, with QEMU's message. */
 export function busyNode(machine: Machine, nodes: readonly BlockNode[]): string | undefined {
   for (const node of nodes) {
-    const job = jobsOf(machine).find((j) => j.blocks(node));
+    const job = machine.jobs.find((j) => j.blocks(node));
     if (job !== undefined) return `Node '${node.nodeName}' is busy: block device is in use by block job: ${job.type}`;
   }
   return undefined;

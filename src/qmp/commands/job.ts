@@ -9,7 +9,7 @@
 import { blockCommit } from '../../jobs/block-commit.ts';
 import { blockStream } from '../../jobs/block-stream.ts';
 import type { Job, VerbResult } from '../../jobs/job.ts';
-import { findJob, jobsOf } from '../../jobs/registry.ts';
+import { findJob } from '../../jobs/registry.ts';
 import type { StartResult } from '../../jobs/start.ts';
 import type { Machine } from '../../machine.ts';
 import { bool, enumOf, int64, optional, parseArgs, str, type Args, type Shape } from '../args.ts';
@@ -140,6 +140,6 @@ export const jobCommands: CommandTable<Machine> = {
   'block-job-set-speed': blockJobVerb('device', { speed: int64 }, (j, a) => j.setSpeed(a['speed'] as number)),
   'block-job-finalize': blockJobVerb('id', {}, (j) => j.finalize()),
   'block-job-dismiss': blockJobVerb('id', {}, (j) => j.dismiss()),
-  'query-jobs': noArgs((m) => jobsOf(m).map(jobInfo)),
-  'query-block-jobs': noArgs((m) => jobsOf(m).map(blockJobInfo)),
+  'query-jobs': noArgs((m) => m.jobs.map(jobInfo)),
+  'query-block-jobs': noArgs((m) => m.jobs.map(blockJobInfo)),
 };
