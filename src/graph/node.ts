@@ -8,7 +8,18 @@ import type { Range, Run } from '../data/extent-map.ts';
 import type { IoResult, Request, RequestFlags } from '../io/request.ts';
 import type { Bytes } from '../size.ts';
 
-export type DriverName = 'qcow2' | 'raw' | 'file' | 'null-co' | 'copy-on-read' | 'throttle' | 'blkdebug';
+/** Drivers as query-named-block-nodes prints `drv`; the last three are the jobs' own filters. */
+export type DriverName =
+  | 'qcow2'
+  | 'raw'
+  | 'file'
+  | 'null-co'
+  | 'copy-on-read'
+  | 'throttle'
+  | 'blkdebug'
+  | 'commit_top'
+  | 'mirror_top'
+  | 'copy-before-write';
 
 /** Child roles as QEMU names the edges (blkdebug's child is `image`). */
 export type ChildRole = 'file' | 'backing' | 'image';

@@ -9,7 +9,7 @@
  * At prepare the overlay above top gets base as backing (bdrv_drop_intermediate); top and the
  * intermediates leave the chain. Abort only removes the filter: what reached base stays.
  */
-import type { BlockNode, DriverName } from '../graph/node.ts';
+import type { BlockNode } from '../graph/node.ts';
 import type { BlockBackend } from '../graph/backend.ts';
 import { PassThroughDriver } from '../graph/drivers/passthrough.ts';
 import { blkModify, blkRead } from '../io/blk.ts';
@@ -21,13 +21,10 @@ import type { Job, JobDriver, StepOutcome } from './job.ts';
 
 const COMMIT_BUFFER_SIZE = 512 * 1024;
 
-/**
- * block/commit.c:bdrv_commit_top: a filter over its backing child. graph/node.ts's DriverName
- * does not list it yet, hence the one cast (query-named-block-nodes prints drv "commit_top").
- */
+/** block/commit.c:bdrv_commit_top: a filter over its backing child. */
 class CommitTopDriver extends PassThroughDriver {
   constructor() {
-    super('commit_top' as DriverName, true, 'backing');
+    super('commit_top', true, 'backing');
   }
 }
 

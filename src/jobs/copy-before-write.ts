@@ -12,21 +12,18 @@
  * (all set, listed first as the newer); probed on 7.2.22.
  */
 import { PassThroughDriver } from '../graph/drivers/passthrough.ts';
-import type { BlockNode, DriverName, IoPath, ModifyRequest } from '../graph/node.ts';
+import type { BlockNode, IoPath, ModifyRequest } from '../graph/node.ts';
 import { failed, type IoResult } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
 import type { BlockCopyState } from './block-copy.ts';
 import { dropFilter, insertFilter } from './chain.ts';
 import { InternalBitmap } from './internal-bitmap.ts';
 
-/** graph/node.ts's DriverName does not list the job filters, hence the cast (as commit_top's). */
-const COPY_BEFORE_WRITE = 'copy-before-write' as DriverName;
-
 class CopyBeforeWriteDriver extends PassThroughDriver {
   done: InternalBitmap | undefined;
 
   constructor(readonly bcs: BlockCopyState) {
-    super(COPY_BEFORE_WRITE, true, 'file');
+    super('copy-before-write', true, 'file');
   }
 
   override modify(io: IoPath, node: BlockNode, request: ModifyRequest): IoResult {

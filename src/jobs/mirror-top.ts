@@ -5,7 +5,7 @@
  * (bdrv_mirror_top_do_write), which copies it to the target before the guest sees it complete.
  */
 import { PassThroughDriver } from '../graph/drivers/passthrough.ts';
-import type { BlockNode, DriverName, IoPath, ModifyRequest } from '../graph/node.ts';
+import type { BlockNode, IoPath, ModifyRequest } from '../graph/node.ts';
 import type { IoResult } from '../io/request.ts';
 
 /** What the job does with a guest request that reached the source. */
@@ -16,8 +16,7 @@ export class MirrorTopDriver extends PassThroughDriver {
   activeWrite: ActiveWrite | undefined;
 
   constructor() {
-    // graph/node.ts's DriverName does not list the job filters, hence the cast (as for commit_top).
-    super('mirror_top' as DriverName, true, 'backing');
+    super('mirror_top', true, 'backing');
   }
 
   override modify(io: IoPath, node: BlockNode, request: ModifyRequest): IoResult {
