@@ -34,3 +34,54 @@ describe('runVerdict', () => {
     expect(runVerdict('s0', 'settle', [])).toEqual({ ok: false, desc: "Job 's0' not found" });
   });
 });
+
+describe('orders: a job told to complete, cancel or pause moves on by itself', () => {
+  const OK = { return: {} };
+
+  it('a ready job told to complete (or soft-cancelled) is not settled until it moves on', () => {
+    for (const [command, args] of [['job-complete', { id: 'm0' }], ['block-job-complete', { device: 'm0' }], ['block-job-cancel', { device: 'm0' }]] as const) {
+      const log = new JobStatusLog();
+      log.see([change('m0', 'ready')]);
+      log.heard(command, args, OK);
+      expect(runVerdict('m0', 'settle', ['ready'], log.orders('m0'))).toBe('wait');
+      expect(runVerdict('m0', { until: 'null' }, ['ready'], log.orders('m0'))).toBe('wait');
+      expect(runVerdict('m0', 'settle', ['ready', 'waiting', 'pending', 'concluded', 'null'], log.orders('m0'))).toEqual({ ok: true, status: 'null' });
+    }
+  });
+
+  it('a refused command orders nothing, and the order ends with the job', () => {
+    const log = new JobStatusLog();
+    log.heard('job-complete', { id: 'm0' }, { error: { class: 'GenericError', desc: "Job 'm0' in state 'running' cannot accept command verb 'complete'" } });
+    expect([...log.orders('m0')]).toEqual([]);
+    log.heard('job-complete', { id: 'm0' }, OK);
+    log.see([change('m0', 'null')]);
+    expect([...log.orders('m0')]).toEqual([]);
+  });
+
+  it('complete in standby waits for job-resume; a cancel there does not', () => {
+    const log = new JobStatusLog();
+    log.heard('job-complete', { id: 'm0' }, OK);
+    expect(runVerdict('m0', 'settle', ['standby'], log.orders('m0'))).toEqual({ ok: true, status: 'standby' });
+    log.heard('job-cancel', { id: 'm0' }, OK);
+    expect(runVerdict('m0', 'settle', ['standby'], log.orders('m0'))).toBe('wait');
+  });
+
+  it('a pause is carried out on reaching standby, and withdrawn by a resume', () => {
+    const log = new JobStatusLog();
+    log.heard('job-pause', { id: 'm0' }, OK);
+    expect(runVerdict('m0', { until: 'standby' }, ['ready'], log.orders('m0'))).toBe('wait');
+    log.see([change('m0', 'standby')]);
+    log.heard('job-resume', { id: 'm0' }, OK);
+    expect(runVerdict('m0', 'settle', ['standby', 'ready'], log.orders('m0'))).toEqual({ ok: true, status: 'ready' });
+    log.heard('block-job-pause', { device: 'm0' }, OK);
+    log.heard('block-job-resume', { device: 'm0' }, OK);
+    expect([...log.orders('m0')]).toEqual([]);
+  });
+
+  it('forget drops the orders with the statuses', () => {
+    const log = new JobStatusLog();
+    log.heard('job-cancel', { id: 'm0' }, OK);
+    log.forget();
+    expect([...log.orders('m0')]).toEqual([]);
+  });
+});

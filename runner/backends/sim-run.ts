@@ -14,7 +14,7 @@ export function runSimJob(sim: Simulator, log: JobStatusLog, collect: (id?: stri
   const moved = collect(id);
   if (start === undefined || (!advanced.ok && start !== 'null')) return jobNotFound(id);
   if (typeof limit === 'object' && 'chunks' in limit) return { ok: true, status: advanced.ok ? advanced.status : start };
-  const verdict = runVerdict(id, limit, [start, ...moved]);
+  const verdict = runVerdict(id, limit, [start, ...moved], log.orders(id));
   // advanceJob stops only where the job cannot run on, so a moving job here hit its chunk bound.
   return verdict === 'wait' ? { ok: false, desc: `Job '${id}' is still moving after ${advanced.ok ? advanced.chunks : 0} chunks` } : verdict;
 }

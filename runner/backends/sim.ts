@@ -50,7 +50,11 @@ async function openSession(setup: Setup): Promise<BackendSession> {
   };
   const formatOf = (filename: string) => setup.images.find((i) => i.filename === filename)?.format ?? 'qcow2';
   return {
-    qmp: async (command, args) => live().qmp(command, args ?? {}),
+    qmp: async (command, args) => {
+      const reply = live().qmp(command, args ?? {});
+      log.heard(command, args ?? {}, reply);
+      return reply;
+    },
     io: async (target, line) => live().io(target, line),
     observe: async () => [...live().observe(), ...driveObservations(live())],
     takeEvents: async () => {

@@ -40,4 +40,16 @@ describe('runQemuJob', () => {
     expect(await runQemuJob(source([[]]), 'x', 'settle')).toEqual({ ok: false, desc: "Job 'x' not found" });
     await expect(runQemuJob(source([]), 's0', { chunks: 1 })).rejects.toBeInstanceOf(Unsupported);
   });
+
+  it('waits past a ready the job was told to leave: the pivot comes after the reply', async () => {
+    // The mirror is ready; job-complete was answered; the round trip after it shows nothing yet.
+    const s = source([['created', 'running', 'ready'], [], ['waiting', 'pending', 'concluded', 'null']]);
+    s.collect('m0');
+    s.log.heard('job-complete', { id: 'm0' }, { return: {} });
+    expect(await runQemuJob(s, 'm0', { until: 'null' })).toEqual({ ok: true, status: 'null' });
+    // Without the order, ready is where a mirror waits, and the run ends there at once.
+    const idle = source([['created', 'running', 'ready'], []]);
+    idle.collect('m0');
+    expect(await runQemuJob(idle, 'm0', 'settle')).toEqual({ ok: true, status: 'ready' });
+  });
 });

@@ -27,7 +27,7 @@ export async function runQemuJob(source: EventSource, id: string, limit: JobLimi
   const before = source.log.status(id);
   const seen = [...(before === undefined ? [] : [before]), ...source.collect(id)];
   for (;;) {
-    const verdict = runVerdict(id, limit, seen);
+    const verdict = runVerdict(id, limit, seen, source.log.orders(id));
     // A status can look settled for an instant: pending under auto-finalize, concluded under
     // auto-dismiss move on in the same main-loop turn (job.c:job_completed_txn_success_locked),
     // so once QEMU has answered a command, any status that followed has been sent.

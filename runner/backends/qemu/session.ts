@@ -82,7 +82,9 @@ export class QemuSession implements BackendSession {
   }
 
   async qmp(command: string, args?: Readonly<Record<string, unknown>>): Promise<QmpReply> {
-    return orThrow(await this.qemu.execute(command, args));
+    const reply = orThrow(await this.qemu.execute(command, args));
+    this.jobs.heard(command, args ?? {}, reply);
+    return reply;
   }
 
   async io(target: string, line: string): Promise<IoReply> {
