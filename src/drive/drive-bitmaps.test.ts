@@ -127,3 +127,18 @@ describe('drive bitmaps: what dirties them', () => {
     expect(drive(m, 'd0').count).toBe(0);
   });
 });
+
+describe('drive bitmaps: length follows the device', () => {
+  it('block_resize of the root: shrinking drops the bits past the end, growing adds clean ones', () => {
+    const m = chain();
+    addD0(m, { granularity: K(64) });
+    guest(m, 'write 0 4K');
+    guest(m, 'write 3M 4K');
+    expect(qmp(m, 'block_resize', { 'node-name': 'top', size: M(2) })).toEqual({ return: {} });
+    guest(m, 'write 64K 4K');
+    expect(drive(m, 'd0')).toMatchObject({ size: M(2), extents: [{ offset: 0, length: K(128) }] });
+    expect(qmp(m, 'block_resize', { 'node-name': 'top', size: M(8) })).toEqual({ return: {} });
+    guest(m, 'write 7M 4K');
+    expect(drive(m, 'd0')).toMatchObject({ size: M(8), extents: [{ offset: 0, length: K(128) }, { offset: M(7), length: K(64) }] });
+  });
+});
