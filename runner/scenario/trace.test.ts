@@ -40,3 +40,24 @@ steps:
 `)).toEqual(['8:44 unknown-node']);
   });
 });
+
+describe('node names jobs create', () => {
+  it('knows a job filter by filter-node-name and the target drive-mirror opens by node-name', () => {
+    expect(codes(`graph:
+  src: { driver: qcow2, size: 1M }
+  tgt: { driver: qcow2, size: 1M }
+devices:
+  vda: src
+steps:
+  - blockdev-mirror: { job-id: m0, device: vda, target: tgt, sync: full, filter-node-name: mt }
+  - block-dirty-bitmap-add: { node: mt, name: f0 }
+  - io: mt write 1M 4K
+  - drive-mirror: { job-id: m1, device: vda, target: d.qcow2, sync: full, node-name: dst }
+  - block-dirty-bitmap-add: { node: dst, name: d0 }
+  - blockdev-backup: { job-id: j0, device: vda, target: tgt, sync: full, node-name: nope }
+  - expect:
+      nodes: { mt: true, dst: true, nope: false }
+      bitmaps: { mt/f0: { count: 0 }, dst/d0: { count: 0 } }
+`)).toEqual(['11:9 io-out-of-range', '16:37 unknown-node']);
+  });
+});

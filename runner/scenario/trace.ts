@@ -294,7 +294,30 @@ function jobEffects(command: string, args: Record<string, unknown>, at: Path, t:
   if (refKey !== undefined && typeof ref === 'string') checkJobRef(ref, [...at, refKey], t);
   if (typeof args['job-id'] === 'string') t.state.jobs.add(args['job-id']);
   if (command === 'block-commit') commitGrowsBase(args, t.state);
+  jobNodes(command, args, t.state);
 }
+
+/**
+ * Nodes a job opens under a name the step chose, so later steps and expectations may name them:
+ * the filter every job inserts (`filter-node-name`: stream's copy-on-read, commit_top, mirror_top,
+ * copy-before-write) above the node it works on, and the target drive-mirror opens (`node-name`,
+ * blockdev.c:qmp_drive_mirror). Both take that node's size. When the job ends is not known here, so
+ * a filter stays nameable; a step that uses it too late fails when it runs, as it would in QEMU.
+ */
+function jobNodes(command: string, args: Record<string, unknown>, state: TraceState): void {
+  if (!JOB_COMMANDS.has(command)) return;
+  const above = args['top-node'] ?? args['device'];
+  const under = typeof above === 'string' ? (state.devices.get(above) ?? above) : undefined;
+  const size = under === undefined ? undefined : state.nodes.get(under);
+  const named = [args['filter-node-name'], command === 'drive-mirror' ? args['node-name'] : undefined];
+  for (const name of named) {
+    if (typeof name !== 'string') continue;
+    state.nodes.set(name, size);
+    state.everNodes.add(name);
+  }
+}
+
+const JOB_COMMANDS = new Set(['block-stream', 'block-commit', 'blockdev-mirror', 'drive-mirror', 'blockdev-backup', 'drive-backup']);
 
 /** commit_run truncates a base shorter than top up to top's length first (reference 4.3). */
 function commitGrowsBase(args: Record<string, unknown>, state: TraceState): void {
