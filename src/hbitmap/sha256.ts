@@ -28,7 +28,9 @@ export function hbitmapSha256(nbits: number, forEachRun: (visit: (start: number,
 
 class StagedBitmapHash {
   readonly #hash: Hash = createHash('sha256');
-  readonly #staging = new Uint8Array(STAGING_BYTES);
+  /** One block, or less for a bitmap smaller than that: most are a few bytes, and a 1 MiB
+   * allocation per digest made observing a case's bitmaps cost more than running it. */
+  readonly #staging: Uint8Array;
   readonly #totalBytes: number;
   /** Byte offset of the staging block being filled. */
   #blockStart = 0;
@@ -38,6 +40,7 @@ class StagedBitmapHash {
 
   constructor(totalBytes: number) {
     this.#totalBytes = totalBytes;
+    this.#staging = new Uint8Array(Math.min(STAGING_BYTES, totalBytes));
   }
 
   addRun(start: number, end: number): void {
