@@ -56,3 +56,38 @@ describe('blockGraph', () => {
     expect(kindOf('null-co')).toBe('protocol');
   });
 });
+
+describe('blockGraph: what steps linked', () => {
+  const span = { file: 'f', start: 0, end: 0, line: 1, col: 1, sourceLine: '' };
+  const qmpStep = (command: string, args: Record<string, unknown>, failing = false): StepSnapshot => ({
+    step: { kind: 'qmp', command, args, span, ...(failing ? { expectError: { kind: 'desc' as const, desc: { value: 'x', span }, span } } : {}) },
+    nodes: [],
+    bitmaps: [],
+  });
+  const disk = { images: [], blockdevs: [{ driver: 'qcow2', 'node-name': 'disk1', file: 'disk1-file' }], devices: [], semantics: 'qemu-7.2' } as const;
+
+  it('draws blockdev-add and device_add steps with their edges, and each medium a device had', () => {
+    const g = blockGraph(disk, [
+      qmpStep('blockdev-add', { driver: 'qcow2', 'node-name': 'disk2', file: { driver: 'file', 'node-name': 'disk2-file', filename: 'disk2.qcow2' } }),
+      qmpStep('device_add', { driver: 'scsi-hd', id: 'sd0', drive: 'disk1', removable: true }),
+      qmpStep('blockdev-insert-medium', { id: 'sd0', 'node-name': 'disk2' }),
+      { step: { kind: 'restart', span }, nodes: [{ nodeName: 'device:sd0', driver: 'BlockBackend' }], bitmaps: [{ key: 'device:sd0/d0', node: 'device:sd0', observation, fresh: [] }] },
+    ]);
+    expect(g.devices).toEqual([{ id: 'sd0', bitmaps: ['d0'] }]);
+    expect(g.edges).toEqual([
+      { parent: 'sd0', child: 'disk1', role: 'root' },
+      { parent: 'sd0', child: 'disk2', role: 'root' },
+      { parent: 'disk1', child: 'disk1-file', role: 'file' },
+      { parent: 'disk2', child: 'disk2-file', role: 'file' },
+    ]);
+    expect(g.nodes.map((n) => [n.name, n.added === true])).toEqual([['disk1', false], ['disk2', true], ['disk2-file', true]]);
+  });
+
+  it('ignores steps expected to fail', () => {
+    const g = blockGraph(disk, [
+      qmpStep('blockdev-add', { driver: 'qcow2', 'node-name': 'bad', file: 'nope' }, true),
+      qmpStep('device_add', { driver: 'virtio-blk-pci', id: 'vdb', drive: 'disk1' }, true),
+    ]);
+    expect([g.devices, g.nodes.map((n) => n.name)]).toEqual([[], ['disk1']]);
+  });
+});

@@ -25,20 +25,33 @@ export function kindOf(driver: string): NodeKind {
 export function blockGraph(setup: Setup, snapshots: readonly StepSnapshot[]): BlockGraph {
   const nodes = new Map<string, { driver: string; added: boolean }>();
   const edges: GraphEdge[] = [];
-  const declare = (args: Readonly<Record<string, unknown>>): string | undefined => {
+  const declare = (args: Readonly<Record<string, unknown>>, added: boolean): string | undefined => {
     const name = args['node-name'];
     if (typeof name !== 'string') return undefined;
-    nodes.set(name, { driver: String(args['driver'] ?? '?'), added: false });
+    nodes.set(name, { driver: String(args['driver'] ?? '?'), added });
     for (const role of CHILD_ROLES) {
       const child = args[role];
       // A child is a node-name, or (a format's file) the inline options of its protocol node.
-      const childName = typeof child === 'string' ? child : typeof child === 'object' && child !== null ? declare(child as Record<string, unknown>) : undefined;
+      const childName = typeof child === 'string' ? child : typeof child === 'object' && child !== null ? declare(child as Record<string, unknown>, added) : undefined;
       if (childName !== undefined) edges.push({ parent: name, child: childName, role });
     }
     return name;
   };
-  for (const b of setup.blockdevs) declare(b);
-  const deviceKeys = new Set(setup.devices.map((d) => driveKey(d.id)));
+  for (const b of setup.blockdevs) declare(b, false);
+  const devices = setup.devices.map((d) => ({ id: d.id, roots: [d.drive] }));
+  // Nodes and devices a step made (blockdev-add, device_add) and media a step inserted: the
+  // observation lists node names only, the step's arguments say how they are linked.
+  for (const step of succeededCommands(snapshots)) {
+    const { command, args } = step;
+    if (command === 'blockdev-add') declare(args, true);
+    const id = args['id'];
+    const root = command === 'device_add' ? args['drive'] : command === 'blockdev-insert-medium' ? args['node-name'] : undefined;
+    if (typeof id !== 'string' || typeof root !== 'string') continue;
+    let device = devices.find((d) => d.id === id);
+    if (device === undefined) devices.push((device = { id, roots: [] }));
+    if (!device.roots.includes(root)) device.roots.push(root);
+  }
+  const deviceKeys = new Set(devices.map((d) => driveKey(d.id)));
   for (const s of snapshots) {
     for (const n of s.nodes) if (!nodes.has(n.nodeName) && !deviceKeys.has(n.nodeName)) nodes.set(n.nodeName, { driver: n.driver, added: true });
   }
@@ -47,10 +60,15 @@ export function blockGraph(setup: Setup, snapshots: readonly StepSnapshot[]): Bl
     name, driver: n.driver, kind: kindOf(n.driver), bitmaps: bitmaps.get(name) ?? [], ...(n.added ? { added: true } : {}),
   }));
   return {
-    devices: setup.devices.map((d) => ({ id: d.id, bitmaps: bitmaps.get(driveKey(d.id)) ?? [] })),
+    devices: devices.map((d) => ({ id: d.id, bitmaps: bitmaps.get(driveKey(d.id)) ?? [] })),
     nodes: graphNodes,
-    edges: [...setup.devices.map((d) => ({ parent: d.id, child: d.drive, role: 'root' })), ...edges],
+    edges: [...devices.flatMap((d) => d.roots.map((child) => ({ parent: d.id, child, role: 'root' }))), ...edges],
   };
+}
+
+/** The QMP steps that ran and were not expected to fail, in order (a traced step ran to its end). */
+function succeededCommands(snapshots: readonly StepSnapshot[]): { command: string; args: Readonly<Record<string, unknown>> }[] {
+  return snapshots.flatMap(({ step }) => (step.kind === 'qmp' && step.expectError === undefined ? [{ command: step.command, args: step.args }] : []));
 }
 
 /** Bitmap names per node, in the order they first appeared. */
