@@ -2,13 +2,29 @@
  * Guest I/O through HMP `qemu-io`: a qdev id addresses the device's BlockBackend by its QOM path
  * (`-d /machine/peripheral/ID/virtio-backend`; plain `-d ID` is refused, reference 1.7), anything
  * else is a node name. HMP qemu-io runs synchronously, but prints on QEMU's stdout and stderr, not
- * in the reply. Two marker commands after it delimit exactly that command's output: `help MARK`
- * prints "command MARK not found" on stdout, an unknown command `MARK` prints on stderr.
+ * in the reply. Marker commands around it delimit exactly that command's output: `help MARK`
+ * prints "command MARK not found" on stdout, an unknown command `MARK` prints on stderr. Markers
+ * go before the command as well as after it, because QEMU prints on the same stdout for other
+ * reasons between two I/O steps: drive-backup, drive-mirror and blockdev-snapshot-sync creating
+ * an image print "Formatting '…', fmt=…" there (block.c:bdrv_img_create), and that text must not
+ * be taken for the next command's output.
  */
 import type { IoReply } from '../backend.ts';
-import type { QemuInstance } from './instance.ts';
+import type { OutputBuffer } from './output-buffer.ts';
 import { isLost, type QmpLost } from './qmp-client.ts';
 import { ioReply } from './qemu-io-output.ts';
+
+/** What guest I/O needs of a QEMU instance: HMP, and the stdout and stderr it prints on. */
+export interface HmpConsole {
+  hmp(commandLine: string): Promise<string | QmpLost>;
+  readonly process: { readonly stdout: Pick<OutputBuffer, 'takeThrough'>; readonly stderr: Pick<OutputBuffer, 'takeThrough'> };
+}
+
+/** One command's output on both streams. */
+interface Printed {
+  readonly stdout: string;
+  readonly stderr: string;
+}
 
 let markers = 0;
 
@@ -22,19 +38,29 @@ function quoted(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
-export async function guestIo(qemu: QemuInstance, target: string, line: string, timeoutMs: number): Promise<IoReply | QmpLost> {
+export async function guestIo(qemu: HmpConsole, target: string, line: string, timeoutMs: number): Promise<IoReply | QmpLost> {
+  // Whatever was printed before this point belongs to earlier commands: drop it.
+  const before = await printedUntilMarks(qemu, target, timeoutMs);
+  if (isLost(before)) return before;
   const reply = await qemu.hmp(`qemu-io ${target} ${quoted(line)}`);
   if (isLost(reply)) return reply;
-  const mark = `dirtysim-mark-${process.pid}-${++markers}`;
-  const printed = await readUntil(qemu, target, `help ${mark}`, `command ${mark} not found`, 'stdout', timeoutMs);
+  const printed = await printedUntilMarks(qemu, target, timeoutMs);
   if (isLost(printed)) return printed;
-  const complained = await readUntil(qemu, target, mark, `command "${mark}" not found`, 'stderr', timeoutMs);
-  if (isLost(complained)) return complained;
   // A non-empty reply is an error QEMU reported through the monitor (unknown node, permission
   // conflict); the command then printed nothing.
   const monitorError = reply.replace(/\s+$/, '');
   if (monitorError !== '') return { ok: false, message: monitorError };
-  return ioReply(printed + withoutQemuWarnings(complained));
+  return ioReply(printed.stdout + withoutQemuWarnings(printed.stderr));
+}
+
+/** Prints a fresh marker on each stream and returns what came before it. */
+async function printedUntilMarks(qemu: HmpConsole, target: string, timeoutMs: number): Promise<Printed | QmpLost> {
+  const mark = `dirtysim-mark-${process.pid}-${++markers}`;
+  const stdout = await readUntil(qemu, target, `help ${mark}`, `command ${mark} not found`, 'stdout', timeoutMs);
+  if (isLost(stdout)) return stdout;
+  const stderr = await readUntil(qemu, target, mark, `command "${mark}" not found`, 'stderr', timeoutMs);
+  if (isLost(stderr)) return stderr;
+  return { stdout, stderr };
 }
 
 /** QEMU's own stderr lines ("qemu-system-x86_64: warning: ...") belong to no qemu-io command. */
@@ -46,7 +72,7 @@ function withoutQemuWarnings(stderr: string): string {
 }
 
 async function readUntil(
-  qemu: QemuInstance,
+  qemu: HmpConsole,
   target: string,
   command: string,
   marker: string,
