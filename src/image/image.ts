@@ -19,6 +19,7 @@ export interface Qcow2Image {
   size: Bytes;
   readonly clusterSize: Bytes;
   readonly compat: Qcow2Compat;
+  /** The header's backing file name and format; changeBackingFile is their one writer. */
   readonly backingFile: string | undefined;
   readonly backingFormat: ImageFormat | undefined;
   /** Allocated guest clusters; unallocated ranges read from the backing file. */
@@ -48,6 +49,16 @@ export function qcow2HostLength(image: Qcow2Image): Bytes {
   const c = image.clusterSize;
   const l1Entries = Math.ceil(image.size / (c * (c / 8)));
   return 3 * c + l1Entries * 8;
+}
+
+/**
+ * block.c:bdrv_change_backing_file (qcow2_change_backing_file): rewrite the header's backing file
+ * name and format, or remove both. What a later open of the image follows (graph/open.ts).
+ */
+export function changeBackingFile(image: Qcow2Image, file: string | undefined, format: ImageFormat | undefined): void {
+  const header: { backingFile: string | undefined; backingFormat: ImageFormat | undefined } = image;
+  header.backingFile = file;
+  header.backingFormat = file === undefined ? undefined : format;
 }
 
 export function newQcow2(fields: Omit<Qcow2Image, 'format' | 'data' | 'bitmaps'>): Qcow2Image {

@@ -53,7 +53,7 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
     const badName = checkNodeName(graph, new Set(), filterName);
     if (badName !== undefined) return fail(badName);
   }
-  return launch(machine, a, commitDriver(machine, { root: bs, top, base, filterNodeName: filterName }, a['job-id'] ?? ''));
+  return launch(machine, a, commitDriver(machine, { root: bs, top, base, filterNodeName: filterName, backingFile: a['backing-file'] }, a['job-id'] ?? ''));
 }
 
 type Lookup = (name: string) => BlockNode | undefined;

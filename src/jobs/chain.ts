@@ -5,7 +5,9 @@
 import { complement, type Range } from '../data/extent-map.ts';
 import type { BlockGraph } from '../graph/graph.ts';
 import { BlockNode, type ChildRole, type Driver } from '../graph/node.ts';
+import { changeBackingFile } from '../image/image.ts';
 import type { Machine } from '../machine.ts';
+import { qcow2ImageOf } from '../persistence/qcow2-node.ts';
 import type { Bytes } from '../size.ts';
 
 /** bdrv_filter_or_cow_bs: the next node down the chain. commit_top filters its backing child. */
@@ -124,4 +126,20 @@ export function dropFilter(graph: BlockGraph, filter: BlockNode): void {
   const below = filterOrCow(filter);
   if (below !== undefined) replaceNode(graph, filter, below);
   graph.removeNode(filter);
+}
+
+/**
+ * bdrv_change_backing_file after `overlay`'s backing became `base` (stream_prepare, and commit's
+ * bdrv_drop_intermediate via update_filename): the overlay's image header names the job's
+ * backing-file argument, else base's own file, with base's format; no base removes the name.
+ * Probed on 7.2.22 with qemu-img info after block-stream and block-commit.
+ */
+export function rewriteBackingFile(overlay: BlockNode, base: BlockNode | undefined, backingFile: string | undefined): void {
+  const image = qcow2ImageOf(overlay);
+  if (image === undefined) return;
+  if (base === undefined) return changeBackingFile(image, undefined, undefined);
+  const format = base.driver.name;
+  const file = backingFile ?? base.driver.filename(base);
+  // A filter base's format name (QEMU writes it) is no image format; the next open then probes.
+  changeBackingFile(image, file, format === 'qcow2' || format === 'raw' ? format : undefined);
 }

@@ -3,7 +3,7 @@ import { bitmaps } from '../io/test-support.ts';
 import { qemuIo } from '../io/qemu-io.ts';
 import { size } from '../size.ts';
 import { advanceJob } from './advance.ts';
-import { chain, guest, imageData, node, qmp, takeEvents } from './test-chain.ts';
+import { chain, chainAfterRestart, guest, imageData, node, qmp, takeEvents } from './test-chain.ts';
 
 const M = (n: number) => n * 1024 * 1024;
 
@@ -165,5 +165,35 @@ describe('block-commit argument errors (probed on 7.2.22)', () => {
 
   it('an unknown device is DeviceNotFound', () => {
     expect(qmp(chain(), 'block-commit', { 'job-id': 'c', device: 'nope' })).toEqual({ error: { class: 'DeviceNotFound', desc: "Device 'nope' not found" } });
+  });
+});
+
+describe("block-commit rewrites the overlay's backing file (bdrv_drop_intermediate, probed with qemu-img info on 7.2.22)", () => {
+  const headers = (m: ReturnType<typeof chain>) =>
+    ['top.qcow2', 'mid.qcow2'].map((f) => {
+      const image = m.images.get(f);
+      return image?.format === 'qcow2' ? [image.backingFile, image.backingFormat] : undefined;
+    });
+
+  it("top's header names base, mid's is untouched, and a restart opens top over base", () => {
+    const m = chain();
+    qmp(m, 'block-commit', { 'job-id': 'c', device: 'top', 'top-node': 'mid', 'base-node': 'base' });
+    expect(advanceJob(m, 'c', 'settle')).toMatchObject({ ok: true, status: 'null' });
+    expect(headers(m)).toEqual([['base.qcow2', 'qcow2'], ['base.qcow2', 'qcow2']]);
+    expect(chainAfterRestart(m, 'top.qcow2')).toEqual(['top.qcow2', 'base.qcow2']);
+  });
+
+  it('backing-file is written as given', () => {
+    const m = chain();
+    qmp(m, 'block-commit', { 'job-id': 'c', device: 'top', 'top-node': 'mid', 'base-node': 'base', 'backing-file': 'other.qcow2' });
+    advanceJob(m, 'c', 'settle');
+    expect(headers(m)[0]).toEqual(['other.qcow2', 'qcow2']);
+  });
+
+  it('a cancelled commit leaves the header alone', () => {
+    const m = chain();
+    qmp(m, 'block-commit', { 'job-id': 'c', device: 'top', 'top-node': 'mid', 'base-node': 'base' });
+    expect(qmp(m, 'block-job-cancel', { device: 'c' })).toEqual({ return: {} });
+    expect(chainAfterRestart(m, 'top.qcow2')).toEqual(['top.qcow2', 'mid.qcow2', 'base.qcow2']);
   });
 });

@@ -6,8 +6,9 @@
  * looks at up to 512 KiB (COMMIT_BUFFER_SIZE): a run allocated from top down to the base overlay
  * is read through the job's BlockBackend on top and written to base through the one on base with
  * flags 0, an ordinary write, so every enabled bitmap on base records everything committed.
- * At prepare the overlay above top gets base as backing (bdrv_drop_intermediate); top and the
- * intermediates leave the chain. Abort only removes the filter: what reached base stays.
+ * At prepare the overlay above top gets base as backing (bdrv_drop_intermediate) and its image
+ * header names base's file; top and the intermediates leave the chain. Abort only removes the
+ * filter: what reached base stays.
  */
 import type { BlockNode } from '../graph/node.ts';
 import type { BlockBackend } from '../graph/backend.ts';
@@ -16,7 +17,7 @@ import { blkModify, blkRead } from '../io/blk.ts';
 import { genericPath } from '../io/path.ts';
 import { NO_FLAGS, type Errno } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
-import { allocatedAbove, dropFilter, filterOrCow, findOverlay, insertFilter, releaseIfUnused, replaceNode, statusRun } from './chain.ts';
+import { allocatedAbove, dropFilter, filterOrCow, findOverlay, insertFilter, releaseIfUnused, replaceNode, rewriteBackingFile, statusRun } from './chain.ts';
 import type { Job, JobDriver, StepOutcome } from './job.ts';
 
 const COMMIT_BUFFER_SIZE = 512 * 1024;
@@ -34,6 +35,8 @@ export interface CommitPlan {
   readonly top: BlockNode;
   readonly base: BlockNode;
   readonly filterNodeName: string | undefined;
+  /** What the overlay's image header names as its backing file at the end (default: base's file). */
+  readonly backingFile: string | undefined;
 }
 
 export function commitDriver(machine: Machine, plan: CommitPlan, jobId: string): JobDriver {
@@ -115,11 +118,19 @@ class CommitRun implements JobDriver {
     return written.ok ? undefined : { operation: 'write', errno: written.errno };
   }
 
-  /** commit_prepare: bdrv_drop_intermediate(commit_top, base) relinks the filter's parents to base. */
+  /**
+   * commit_prepare: bdrv_drop_intermediate(commit_top, base) relinks the filter's parents to base
+   * and rewrites the backing file in the header of each that has it as its backing (COW) child.
+   */
   prepare(): undefined {
     const { graph } = this.machine;
     graph.detachBackend(this.blk.base);
     if (this.filter !== undefined) {
+      for (const parent of graph.parents(this.filter)) {
+        if (parent.kind === 'node' && parent.role === 'backing' && !parent.node.driver.isFilter) {
+          rewriteBackingFile(parent.node, this.plan.base, this.plan.backingFile);
+        }
+      }
       replaceNode(graph, this.filter, this.plan.base);
       graph.removeNode(this.filter);
       this.filter = undefined;

@@ -3,7 +3,7 @@ import { bitmaps } from '../io/test-support.ts';
 import { qemuIo } from '../io/qemu-io.ts';
 import { size } from '../size.ts';
 import { advanceJob } from './advance.ts';
-import { chain, guest, imageData, node, qmp, takeEvents } from './test-chain.ts';
+import { chain, chainAfterRestart, guest, imageData, node, qmp, takeEvents } from './test-chain.ts';
 
 const M = (n: number) => n * 1024 * 1024;
 
@@ -267,5 +267,46 @@ describe('block-stream argument errors (probed on 7.2.22)', () => {
     qmp(m, 'blockdev-add', { driver: 'null-co', 'node-name': 'other' });
     expect(qmp(m, 'block-stream', { 'job-id': 's', device: 'other' })).toEqual({ error: { class: 'GenericError', desc: "Job ID 's' already in use" } });
     expect(node(m, 'cor').implicit).toBe(false);
+  });
+});
+
+describe("block-stream rewrites top's backing file (stream_prepare, probed with qemu-img info on 7.2.22)", () => {
+  const header = (m: ReturnType<typeof chain>) => {
+    const image = m.images.get('top.qcow2');
+    return image?.format === 'qcow2' ? [image.backingFile, image.backingFormat] : undefined;
+  };
+  const stream = (args: Record<string, unknown>) => {
+    const m = chain();
+    expect(qmp(m, 'block-stream', { 'job-id': 's', device: 'top', ...args })).toEqual({ return: {} });
+    expect(advanceJob(m, 's', 'settle')).toMatchObject({ ok: true, status: 'null' });
+    return m;
+  };
+
+  it('base-node: the header names base, and a restart opens top over base without mid', () => {
+    const m = stream({ 'base-node': 'base' });
+    expect(header(m)).toEqual(['base.qcow2', 'qcow2']);
+    expect(chainAfterRestart(m, 'top.qcow2')).toEqual(['top.qcow2', 'base.qcow2']);
+  });
+
+  it('bottom: the header names the node below bottom', () => {
+    expect(header(stream({ bottom: 'mid' }))).toEqual(['base.qcow2', 'qcow2']);
+  });
+
+  it('the whole chain: the header names no backing file, so a restart opens top alone', () => {
+    const m = stream({});
+    expect(header(m)).toEqual([undefined, undefined]);
+    expect(chainAfterRestart(m, 'top.qcow2')).toEqual(['top.qcow2']);
+  });
+
+  it('backing-file is written as given, with base\'s format, even when base already was the backing', () => {
+    expect(header(stream({ 'base-node': 'mid', 'backing-file': 'elsewhere.qcow2' }))).toEqual(['elsewhere.qcow2', 'qcow2']);
+  });
+
+  it('a failed stream leaves the header alone', () => {
+    const m = chain();
+    qmp(m, 'block-stream', { 'job-id': 's', device: 'top', 'base-node': 'base' });
+    expect(qmp(m, 'block-job-cancel', { device: 's' })).toEqual({ return: {} });
+    expect(header(m)).toEqual(['mid.qcow2', 'qcow2']);
+    expect(chainAfterRestart(m, 'top.qcow2')).toEqual(['top.qcow2', 'mid.qcow2', 'base.qcow2']);
   });
 });

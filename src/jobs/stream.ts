@@ -7,13 +7,15 @@
  * above base is read through the filter with BDRV_REQ_PREFETCH, so the copy-on-read happens at top
  * itself and its WRITE_UNCHANGED writes skip top's bitmaps (only top's protocol node is dirtied,
  * reference 2.4); a run top already has (guest writes included) is skipped, so newer data wins.
+ * At the end top's image header names base (or nothing) as its backing file, so a restart opens
+ * the new chain.
  */
 import type { BlockNode } from '../graph/node.ts';
 import type { BlockBackend } from '../graph/backend.ts';
 import { blkRead } from '../io/blk.ts';
 import { flags, type Errno } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
-import { allocatedAbove, dropFilter, filterOrCow, insertFilter, releaseIfUnused, skipFilters, statusRun } from './chain.ts';
+import { allocatedAbove, dropFilter, filterOrCow, insertFilter, releaseIfUnused, rewriteBackingFile, skipFilters, statusRun } from './chain.ts';
 import { StreamCorDriver } from './cor-filter.ts';
 import type { Job, JobDriver, StepOutcome } from './job.ts';
 
@@ -27,6 +29,8 @@ export interface StreamPlan {
   /** The lowest node copied from (stream_start's base_overlay: `bottom`, or the node above base). */
   readonly baseOverlay: BlockNode;
   readonly filterNodeName: string | undefined;
+  /** What top's image header names as its backing file at the end (default: base's file). */
+  readonly backingFile: string | undefined;
 }
 
 /** Insert the filter above top (the name was checked) and return the job's callbacks. */
@@ -96,12 +100,17 @@ class StreamRun implements JobDriver {
     return this.ignored ?? 'done';
   }
 
-  /** stream_prepare: drop the filter, make base top's backing, close what fell out of the chain. */
+  /**
+   * stream_prepare: drop the filter; if top has a backing, make base its backing, rewrite the
+   * header's backing file (even when base already was the backing) and close what fell out.
+   */
   prepare(): undefined {
     this.dropFilter();
     const top = skipFilters(this.plan.top);
     const first = filterOrCow(top);
-    if (first !== undefined && first !== this.plan.base) {
+    if (first === undefined) return undefined;
+    rewriteBackingFile(top, this.plan.base, this.plan.backingFile);
+    if (first !== this.plan.base) {
       top.setChild('backing', this.plan.base);
       releaseIfUnused(this.machine.graph, first);
     }

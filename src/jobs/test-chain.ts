@@ -6,7 +6,7 @@
 import { BlockNode } from '../graph/node.ts';
 import { add, io, machineWith } from '../io/test-support.ts';
 import { qemuIo } from '../io/qemu-io.ts';
-import type { Machine, Semantics } from '../machine.ts';
+import { Machine, type Semantics } from '../machine.ts';
 import { qmpCommands } from '../qmp/commands/index.ts';
 import { dispatch } from '../qmp/dispatcher.ts';
 import type { QmpReply } from '../qmp/reply.ts';
@@ -55,4 +55,18 @@ export function takeEvents(m: Machine): unknown[] {
 export function imageData(m: Machine, filename: string): unknown {
   const image = m.images.get(filename);
   return image?.data.all();
+}
+
+/**
+ * A restart's view of the images: quit `m`, open `filename` on a fresh machine over the same
+ * images with no backing option (so the image headers decide the chain) and list the chain's files.
+ */
+export function chainAfterRestart(m: Machine, filename: string): (string | undefined)[] {
+  m.quit();
+  const next = new Machine(m.semantics, m.images);
+  const files: (string | undefined)[] = [];
+  for (let n: BlockNode | undefined = add(next, { driver: 'qcow2', file: { driver: 'file', filename } }); n !== undefined; n = n.child('backing')) {
+    files.push(n.driver.filename(n));
+  }
+  return files;
 }
