@@ -13,7 +13,7 @@ import { planUpdate, type Sighting } from '../update/plan.ts';
 import type { CliIo } from './io.ts';
 
 /** Failures that are a written value disagreeing with an observed one. */
-const REWRITABLE: ReadonlySet<FailureCode> = new Set(['bitmap-mismatch', 'node-mismatch', 'job-mismatch', 'error-mismatch']);
+const REWRITABLE: ReadonlySet<FailureCode> = new Set(['bitmap-mismatch', 'node-mismatch', 'job-mismatch', 'error-mismatch', 'image-mismatch']);
 
 export function updateFromRun(run: RunOutput, io: CliIo): number {
   const sightings: Sighting[] = [...run.observed].flatMap(([caseId, values]) => values.map((value) => ({ caseId, value })));

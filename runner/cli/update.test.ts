@@ -51,4 +51,17 @@ describe('dirtysim run --update', () => {
     expect(readFileSync(fragment, 'utf8')).toBe(before.replace('count: 4K }', 'count: 64K }'));
     expect((await cli(['run', dir], { resolveBackends })).code).toBe(0);
   });
+
+  it('rewrites a stale images expectation and, with nothing left over, exits 0', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dirtysim-update-'));
+    cpSync('test/fixtures/update-images', dir, { recursive: true });
+    const file = join(dir, 'stored.yaml');
+    const before = readFileSync(file, 'utf8');
+    const first = await cli(['run', '--update', dir], { resolveBackends });
+    expect([first.code, first.stderr]).toEqual([0, `dirtysim: updated ${file}\n`]);
+    expect(readFileSync(file, 'utf8')).toBe(
+      before.replace('granularity: 4K, flags: [auto] }]   # stale', 'granularity: 64K, flags: [in-use, auto] }]   # stale'),
+    );
+    expect((await cli(['run', dir], { resolveBackends })).code).toBe(0);
+  });
 });
