@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Machine } from '../machine.ts';
 import { size } from '../size.ts';
 import { BdrvDirtyBitmap } from './dirty-bitmap.ts';
-import { abdicateDirtyBitmap, createDirtyBitmap, createSuccessor, reclaimDirtyBitmap } from './node-bitmaps.ts';
+import { abdicateDirtyBitmap, bitmapSizeRefusal, createDirtyBitmap, createSuccessor, reclaimDirtyBitmap } from './node-bitmaps.ts';
 import { canStoreNewDirtyBitmap } from './persistent-checks.ts';
 import { addQcow2 } from './test-machine.ts';
 
@@ -68,5 +68,17 @@ describe('canStoreNewDirtyBitmap', () => {
     const transient = BdrvDirtyBitmap.create('t', size('8M'), 65536);
     n.dirtyBitmaps.push(...Array<BdrvDirtyBitmap>(70000).fill(transient));
     expect(canStoreNewDirtyBitmap(n, store, 'p', 65536)).toBeUndefined();
+  });
+});
+
+describe('bitmapSizeRefusal', () => {
+  it('allows up to 2^41 granules, as util/hbitmap.c:hbitmap_alloc does', () => {
+    expect(bitmapSizeRefusal(2 ** 50, 512)).toBeUndefined(); // 2^41 granules exactly
+    expect(bitmapSizeRefusal(2 ** 50 + 1, 512)).toMatch(/^a bitmap of more than 2\^41 granules .* crashes QEMU 7\.2/);
+    expect(bitmapSizeRefusal(2 ** 53 - 1, 2 ** 31)).toBeUndefined();
+  });
+
+  it('refuses lengths the model cannot hold exactly, instead of throwing', () => {
+    expect(bitmapSizeRefusal(2 ** 60, 2 ** 31)).toBe('a node of 1152921504606847000 bytes is beyond what dirtysim simulates (at most 2^53 - 1 bytes)');
   });
 });

@@ -39,9 +39,27 @@ export function createDirtyBitmap(
     if (findDirtyBitmap(node, name)) return { error: `Bitmap already exists: ${name}` };
     if (nameBytes(name) > BDRV_BITMAP_MAX_NAME_SIZE) return { error: `Bitmap name too long: ${name}` };
   }
+  const refusal = bitmapSizeRefusal(node.length(), granularity);
+  if (refusal !== undefined) return { error: refusal };
   const bitmap = BdrvDirtyBitmap.create(name, node.length(), granularity, options);
   node.dirtyBitmaps.unshift(bitmap);
   return { bitmap };
+}
+
+/** HBITMAP_LOG_MAX_SIZE on 64-bit hosts: util/hbitmap.c:hbitmap_alloc asserts at most 2^41 granules. */
+const HBITMAP_MAX_GRANULES = 2 ** 41;
+
+/**
+ * A bitmap QEMU cannot make, or the model cannot hold, as an error instead of a throw: more than
+ * 2^41 granules aborts QEMU 7.2 (probed: a 512-byte-granularity bitmap on a 2^60-byte null-co
+ * node), and a length above 2^53 is not a safe integer, which every offset here must be.
+ */
+export function bitmapSizeRefusal(length: Bytes, granularity: Bytes): string | undefined {
+  if (Math.ceil(length / granularity) > HBITMAP_MAX_GRANULES) {
+    return `a bitmap of more than 2^41 granules (${length} bytes at granularity ${granularity}) crashes QEMU 7.2 in hbitmap_alloc (not simulated)`;
+  }
+  if (!Number.isSafeInteger(length)) return `a node of ${length} bytes is beyond what dirtysim simulates (at most 2^53 - 1 bytes)`;
+  return undefined;
 }
 
 /** bdrv_release_dirty_bitmap. */

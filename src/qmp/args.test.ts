@@ -62,5 +62,8 @@ describe('parseArgs', () => {
     expect(parseArgs({ g: uint64 }, { g: -1 })).toEqual({ ok: true, value: { g: 2 ** 64 - 1 } });
     expect(desc({ s: int64 }, { s: 0.5 })).toBe("Invalid parameter type for 's', expected: integer");
     expect(parseArgs({ s: int64 }, { s: -5 })).toEqual({ ok: true, value: { s: -5 } });
+    expect(parseArgs({ s: int64 }, { s: 2 ** 63 }).ok).toBe(true);
+    expect(desc({ s: int64 }, { s: 2 ** 64 })).toBe("Invalid parameter type for 's', expected: integer");
+    expect(desc({ s: int64 }, { s: -(2 ** 64) })).toBe("Invalid parameter type for 's', expected: integer");
   });
 });

@@ -126,6 +126,13 @@ describe('block-dirty-bitmap-add', () => {
     });
   });
 
+  it('refuses, as an error, a bitmap hbitmap_alloc would abort on (probed: 2^60-byte null-co at 512 B)', () => {
+    addNull(m, 'huge', 2 ** 50 + 512);
+    const reply = qmp('block-dirty-bitmap-add', { node: 'huge', name: 'h', granularity: 512 });
+    expect(reply).toEqual({ error: { class: 'GenericError', desc: expect.stringMatching(/crashes QEMU 7\.2 in hbitmap_alloc \(not simulated\)$/) } });
+    expect(qmp('block-dirty-bitmap-add', { node: 'huge', name: 'h', granularity: 1024 })).toEqual({ return: {} });
+  });
+
   it('refuses a persistent bitmap whose data would exceed 512 MiB', () => {
     addQcow2(m, 'huge', 2 ** 43);
     expect(qmp('block-dirty-bitmap-add', { node: 'huge', name: 'h', persistent: true, granularity: 512 })).toEqual({

@@ -9,7 +9,7 @@ import {
   BDRV_BITMAP_RO,
   BdrvDirtyBitmap,
 } from '../../bitmaps/dirty-bitmap.ts';
-import { createDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
+import { bitmapSizeRefusal, createDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
 import { canStoreNewDirtyBitmap, type BitmapStore } from '../../bitmaps/persistent-checks.ts';
 import { createDriveBitmap, driveBitmapNameError } from '../../drive/drive-bitmap.ts';
 import {
@@ -117,7 +117,7 @@ function addDriveBitmap(
     if (refusal !== undefined) return refuse(refusal);
     storage = chosen.node;
   }
-  const nameError = driveBitmapNameError(backend, name);
+  const nameError = driveBitmapNameError(backend, name) ?? bitmapSizeRefusal(length, granularity);
   if (nameError !== undefined) return refuse(nameError);
   const reference = storage === undefined ? undefined : pinStorageNode(graph, qdevId, name, storage);
   const drive = createDriveBitmap(backend, length, granularity, name, { ...flags, reference });
