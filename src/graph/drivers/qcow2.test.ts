@@ -76,4 +76,18 @@ describe('qcow2 allocates whole clusters', () => {
     io(m, 'top', 'read -P 0xaa 128K 64K');
     io(m, 'top', 'read -P 0 192K 64K');
   });
+
+  it('a v2 image without a backing file has no zero clusters: a zero write unmaps or writes in place', () => {
+    const m = machineWith('qemu-7.2', [{ filename: 'v2.qcow2', format: 'qcow2', size: size('4M'), compat: '0.10' }]);
+    const v2 = add(m, { driver: 'qcow2', 'node-name': 'v2', file: { driver: 'file', filename: 'v2.qcow2' } });
+    io(m, 'v2', 'write -P 0x11 0 128K');
+    io(m, 'v2', 'write -z 0 64K');
+    io(m, 'v2', 'write -z 64K 4K');
+    io(m, 'v2', 'write -z 2M 4K');
+    // qemu-img map on 7.2 after the same writes: only [64K, 128K) stays allocated.
+    expect(allocated(v2)).toEqual([[64 * K, 128 * K]]);
+    io(m, 'v2', 'read -P 0 0 68K');
+    io(m, 'v2', 'read -P 0x11 68K 60K');
+  });
 });
+

@@ -94,6 +94,9 @@ export class Qcow2Driver implements Driver {
     switch (request.kind) {
       case 'write':
       case 'write-zeroes': {
+        if (request.kind === 'write-zeroes' && this.image.compat === '0.10' && node.child('backing') === undefined) {
+          return { io: DONE, changed: this.zeroV2(offset, bytes) };
+        }
         // A zero write that cannot make whole zero clusters falls back to writing zeroes
         // (qcow2_co_pwrite_zeroes -ENOTSUP, bdrv_co_do_pwrite_zeroes), so both allocate alike.
         const cow = this.copyOnWrite(io, node, offset, bytes);
@@ -133,6 +136,26 @@ export class Qcow2Driver implements Driver {
       changed = true;
     }
     return { io: DONE, changed };
+  }
+
+  /**
+   * A v2 image has no zero clusters; without a backing file an unallocated cluster already reads
+   * zeroes. So a zero write deallocates every cluster it covers whole or that was unallocated
+   * anyway (the rest reads zeroes, so qcow2_co_pwrite_zeroes widens to it), and writes zeroes
+   * only into the allocated clusters it covers in part. Verified with qemu-img map on 7.2:
+   * `write -z` of 64K over data unmaps it, of 4K over data keeps the cluster, of 4K over nothing
+   * allocates nothing.
+   */
+  private zeroV2(offset: Bytes, bytes: Bytes): boolean {
+    const c = this.image.clusterSize;
+    const end = offset + bytes;
+    for (let at = Math.floor(offset / c) * c; at < end; at += c) {
+      const clusterEnd = Math.min(at + c, this.image.size);
+      const whole = offset <= at && end >= clusterEnd;
+      if (whole || this.image.data.allocated(at, clusterEnd - at).length === 0) this.image.data.clear(at, clusterEnd - at);
+      else this.image.data.set(Math.max(at, offset), Math.min(clusterEnd, end) - Math.max(at, offset), 0);
+    }
+    return bytes > 0;
   }
 
   /**
