@@ -106,27 +106,17 @@ function expandCase(m: Merged, axes: Axes, locate: Locate, diags: Diagnostic[]):
   const shape = ScenarioShape.safeParse(value);
   if (!shape.success) diags.push(...issueDiagnostics(shape.error.issues, ScenarioShape, value, locate));
   const steps = (Array.isArray(value['steps']) ? value['steps'] : []) as unknown[];
-  steps.forEach((s, i) => diags.push(...validateStep(s, ['steps', i], locate)));
-  if (!shape.success || diags.length > before) return [];
+  const stepDiags = steps.map((s, i) => validateStep(s, ['steps', i], locate));
+  stepDiags.forEach((d) => diags.push(...d));
+  const firstBad = stepDiags.findIndex((d) => d.length > 0);
+  if (!shape.success || diags.length > before) {
+    checkReferencesAnyway(value, firstBad < 0 ? steps : steps.slice(0, firstBad), axes, locate, diags);
+    return [];
+  }
 
   const file = shape.data;
   const semantics: Semantics = typeof axes['semantics'] === 'string' ? (axes['semantics'] as Semantics) : typeof file.semantics === 'string' ? file.semantics : 'qemu-7.2';
-  const graph = (file.graph ?? {}) as Record<string, NodeSpec>;
-  const devices = file.devices ?? {};
-  const compiled = compileGraph(graph, devices, semantics, locate, diags);
-  const nodes = new Map<string, number | undefined>(compiled.sizes);
-  const state = {
-    nodes,
-    devices: new Map(Object.entries(devices)),
-    everNodes: new Set(nodes.keys()),
-    bitmaps: new Set<string>(),
-    jobs: new Set<string>(),
-    imageNodes: imageNodes(compiled.setup.blockdevs),
-    initial: { nodes: new Map(nodes), devices: new Map(Object.entries(devices)) },
-  };
-  const caseAxes = { ...axes, semantics };
-  const kept = steps.map((value, index) => ({ value, index })).filter(({ value }) => applies(stepWhen(value).when, caseAxes));
-  const built = traceSteps(kept, makeTracer(state, locate, diags));
+  const { compiled, built } = traceCase(file, steps, { ...axes, semantics }, locate, diags);
   const label = axesLabel(axes);
   return [{
     file: m.main.file,
@@ -141,6 +131,42 @@ function expandCase(m: Merged, axes: Axes, locate: Locate, diags: Diagnostic[]):
     ...(file.divergence === undefined ? {} : { divergence: readDivergence(file.divergence, built, locate, diags) }),
     span: spanOfPath(m.main, ['scenario']),
   }];
+}
+
+type Declared = { readonly graph?: Record<string, unknown> | undefined; readonly devices?: Record<string, string> | undefined };
+
+/** Compiles the graph and follows the steps' references (node, device, bitmap, job, I/O range). */
+function traceCase(file: Declared, steps: readonly unknown[], caseAxes: Axes & { semantics: Semantics }, locate: Locate, diags: Diagnostic[]) {
+  const graph = (file.graph ?? {}) as Record<string, NodeSpec>;
+  const devices = file.devices ?? {};
+  const compiled = compileGraph(graph, devices, caseAxes.semantics, locate, diags);
+  const nodes = new Map<string, number | undefined>(compiled.sizes);
+  const state = {
+    nodes,
+    devices: new Map(Object.entries(devices)),
+    everNodes: new Set(nodes.keys()),
+    bitmaps: new Set<string>(),
+    jobs: new Set<string>(),
+    imageNodes: imageNodes(compiled.setup.blockdevs),
+    initial: { nodes: new Map(nodes), devices: new Map(Object.entries(devices)) },
+  };
+  const kept = steps.map((value, index) => ({ value, index })).filter(({ value }) => applies(stepWhen(value).when, caseAxes));
+  return { compiled, built: traceSteps(kept, makeTracer(state, locate, diags)) };
+}
+
+/**
+ * A file with shape errors still gets its reference errors in the same report (every error at
+ * once), as far as they are sound: the graph and devices must be well-formed, and only the steps
+ * before the first malformed one are followed, since a step we cannot read might have created
+ * the node, bitmap or job a later step names.
+ */
+function checkReferencesAnyway(value: Record<string, unknown>, steps: readonly unknown[], axes: Axes, locate: Locate, diags: Diagnostic[]): void {
+  const part = Object.fromEntries(['graph', 'devices', 'semantics'].filter((k) => k in value).map((k) => [k, value[k]]));
+  const declared = ScenarioShape.pick({ graph: true, devices: true, semantics: true }).safeParse(part);
+  if (!declared.success) return;
+  const listed = declared.data.semantics;
+  const semantics: Semantics = typeof axes['semantics'] === 'string' ? (axes['semantics'] as Semantics) : typeof listed === 'string' ? listed : 'qemu-7.2';
+  traceCase(declared.data, steps, { ...axes, semantics }, locate, diags);
 }
 
 /** Image file -> node-name, from the setup's `file: {driver: file, filename}` children. */
