@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BitmapDirectory } from '../image/bitmap-directory.ts';
 import { Machine } from '../machine.ts';
 import { size } from '../size.ts';
 import { BdrvDirtyBitmap } from './dirty-bitmap.ts';
@@ -47,7 +48,7 @@ describe('a node’s bitmap list', () => {
 });
 
 describe('canStoreNewDirtyBitmap', () => {
-  const store = { compat: '1.1', clusterSize: 65536 } as const;
+  const store = { compat: '1.1', clusterSize: 65536, bitmaps: new BitmapDirectory() } as const;
 
   it('accepts a fresh name on a v3 image', () => {
     expect(canStoreNewDirtyBitmap(node(), store, 'p', 65536)).toBeUndefined();

@@ -3,9 +3,14 @@
  * added (block/dirty-bitmap.c:bdrv_can_store_new_dirty_bitmap and, for qcow2,
  * block/qcow2-bitmap.c:qcow2_co_can_store_new_dirty_bitmap + check_constraints_on_bitmap).
  * Nothing is written here: QEMU stores persistent bitmaps only on close or inactivation.
+ *
+ * One check is the sim's own: a name the image already holds for an entry the node has not
+ * loaded (a drive bitmap's, persistence/drive.ts) is refused here. QEMU finds that clash only at
+ * store (qcow2-bitmap.c:qcow2_store_persistent_dirty_bitmaps, "Bitmap '%s' already exists in the
+ * image") and then stores none of the node's bitmaps; refusing the add loses nothing.
  */
 import type { BlockNode } from '../graph/node.ts';
-import { dirEntrySize, QCOW2_MAX_BITMAP_DIRECTORY_SIZE, QCOW2_MAX_BITMAPS } from '../image/bitmap-directory.ts';
+import { dirEntrySize, QCOW2_MAX_BITMAP_DIRECTORY_SIZE, QCOW2_MAX_BITMAPS, type BitmapDirectory } from '../image/bitmap-directory.ts';
 import type { Qcow2Compat } from '../image/image.ts';
 import type { Bytes } from '../size.ts';
 import { BDRV_BITMAP_MAX_NAME_SIZE, findDirtyBitmap, nameBytes } from './node-bitmaps.ts';
@@ -17,6 +22,8 @@ const BME_MAX_TABLE_SIZE = 0x8000000;
 export interface BitmapStore {
   readonly compat: Qcow2Compat;
   readonly clusterSize: Bytes;
+  /** The image's stored bitmaps: entries of other owners share the directory's names. */
+  readonly bitmaps: Pick<BitmapDirectory, 'find'>;
 }
 
 /** The refusal message, or undefined when the bitmap may be made persistent. */
@@ -24,7 +31,7 @@ export function canStoreNewDirtyBitmap(node: BlockNode, store: BitmapStore | und
   if (store === undefined) return `Can't store persistent bitmaps to ${node.nodeName}: Operation not supported`;
   // A duplicate is refused before the qcow2 checks and without their prefix.
   if (findDirtyBitmap(node, name)) return `Bitmap already exists: ${name}`;
-  const reason = qcow2Refusal(node, store, name, granularity);
+  const reason = store.bitmaps.find(name) !== undefined ? `Bitmap '${name}' already exists in the image` : qcow2Refusal(node, store, name, granularity);
   return reason === undefined ? undefined : `Can't make bitmap '${name}' persistent in '${node.nodeName}': ${reason}`;
 }
 

@@ -41,11 +41,10 @@ function storedDriveBitmap(graph: BlockGraph, node: BlockNode, name: string): Bl
  */
 export function storageRefusal(graph: BlockGraph, node: BlockNode, name: string, granularity: Bytes): string | undefined {
   const store = node.driver instanceof Qcow2Driver ? node.driver.image : undefined;
-  const refusal = canStoreNewDirtyBitmap(node, store, name, granularity);
-  if (refusal !== undefined) return refusal;
   // The image may also hold the entry of a device that does not exist now (persistence/drive.ts).
+  // A taken name is refused before the qcow2 checks, as a duplicate node bitmap is.
   const taken = storedDriveBitmap(graph, node, name) !== undefined || store?.bitmaps.find(name) !== undefined;
-  return taken ? `Bitmap already exists: ${name}` : undefined;
+  return taken ? `Bitmap already exists: ${name}` : canStoreNewDirtyBitmap(node, store, name, granularity);
 }
 
 /** Takes the extra reference on the storage node. */
