@@ -12,7 +12,10 @@ import type { JobStatus } from './status.ts';
 export type AdvanceLimit =
   | { readonly chunks: number }
   | { readonly until: JobStatus }
-  /** Until the job waits for a user command (paused, pending, concluded) or is gone. */
+  /**
+   * Until the job waits for a user command or is gone: paused (or standby), pending, concluded,
+   * or ready with nothing to copy (a synced mirror idles until job-complete or a guest write).
+   */
   | 'settle';
 
 export type AdvanceResult =
