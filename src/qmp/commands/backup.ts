@@ -12,7 +12,7 @@ import { busyNode } from '../../jobs/registry.ts';
 import type { Machine } from '../../machine.ts';
 import { bool, enumOf, int64, optional, str, struct } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
-import { asCommand, defineAction, refuse, type ActionTable, type PrepareResult } from './transaction.ts';
+import { asCommands, defineAction, refuse, type ActionTable, type PrepareResult } from './transaction.ts';
 
 const onError = enumOf('report', 'ignore', 'enospc', 'stop');
 
@@ -79,7 +79,4 @@ export const backupActions: ActionTable<Machine> = {
   'drive-backup': driveBackup,
 };
 
-export const backupCommands: CommandTable<Machine> = {
-  'blockdev-backup': asCommand(blockdevBackup),
-  'drive-backup': asCommand(driveBackup),
-};
+export const backupCommands: CommandTable<Machine> = asCommands(backupActions);

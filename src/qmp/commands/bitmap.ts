@@ -32,7 +32,7 @@ import { removePersistentDirtyBitmap } from '../../persistence/remove.ts';
 import { bool, list, optional, parseArgs, str, strOrStruct, uint32, type Shape } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
 import { genericError, ok } from '../reply.ts';
-import { asCommand, defineAction, refuse, undoable, type ActionTable, type PrepareResult, type TransactionAction } from './transaction.ts';
+import { asCommands, defineAction, refuse, undoable, type ActionTable, type PrepareResult, type TransactionAction } from './transaction.ts';
 
 /** `node` (7.2) or `device` (the drive-bitmap extension): exactly one is given. */
 const owner = { node: optional(str), device: optional(str) };
@@ -251,6 +251,6 @@ function sha256Command(machine: Machine, args: Readonly<Record<string, unknown>>
 }
 
 export const bitmapCommands: CommandTable<Machine> = {
-  ...Object.fromEntries(Object.entries(bitmapActions).map(([name, action]) => [name, asCommand(action)])),
+  ...asCommands(bitmapActions),
   'x-debug-block-dirty-bitmap-sha256': sha256Command,
 };

@@ -21,7 +21,7 @@ import { createTargetImage } from '../../jobs/target-image.ts';
 import type { Machine } from '../../machine.ts';
 import { enumOf, optional, str } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
-import { asCommand, defineAction, refuse, type ActionTable, type PrepareResult } from './transaction.ts';
+import { asCommands, defineAction, refuse, type ActionTable, type PrepareResult } from './transaction.ts';
 
 type Found = { readonly node: BlockNode } | { readonly error: string };
 
@@ -139,7 +139,4 @@ export const snapshotActions: ActionTable<Machine> = {
   'blockdev-snapshot-sync': blockdevSnapshotSync,
 };
 
-export const snapshotCommands: CommandTable<Machine> = {
-  'blockdev-snapshot': asCommand(blockdevSnapshot),
-  'blockdev-snapshot-sync': asCommand(blockdevSnapshotSync),
-};
+export const snapshotCommands: CommandTable<Machine> = asCommands(snapshotActions);

@@ -5,12 +5,12 @@
  * order and returns that error; otherwise every action commits in order (reference 3.3).
  *
  * An action is data: its argument shape and a prepare that returns commit/abort closures. The
- * plain QMP command of the same name runs the same prepare and commits at once (`asCommand`), so
+ * plain QMP command of the same name runs the same prepare and commits at once (`asCommands`), so
  * a command and its transaction action cannot drift apart. Later actions (blockdev-backup,
  * blockdev-snapshot...) are further entries in the table given to `transactionCommand`.
  */
 import { enumOf, list, object, optional, parseArgs, struct, type Args, type Field, type Parsed, type Shape } from '../args.ts';
-import type { CommandHandler } from '../dispatcher.ts';
+import type { CommandHandler, CommandTable } from '../dispatcher.ts';
 import { genericError, ok, type QmpError } from '../reply.ts';
 
 export interface Prepared {
@@ -55,7 +55,7 @@ export function defineAction<M, S extends Shape>(
 }
 
 /** The plain QMP command for an action: prepare, then commit at once. */
-export function asCommand<M>(action: TransactionAction<M>): CommandHandler<M> {
+function asCommand<M>(action: TransactionAction<M>): CommandHandler<M> {
   return (machine, args) => {
     const bound = action.bind(args);
     if (!bound.ok) return { error: bound.error };
@@ -64,6 +64,11 @@ export function asCommand<M>(action: TransactionAction<M>): CommandHandler<M> {
     prepared.commit();
     return ok({});
   };
+}
+
+/** Each action as the plain QMP command of the same name (asCommand). */
+export function asCommands<M>(actions: ActionTable<M>): CommandTable<M> {
+  return Object.fromEntries(Object.entries(actions).map(([name, action]) => [name, asCommand(action)]));
 }
 
 /** The `abort` action: its prepare always fails, so everything before it is rolled back. */
