@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { genericPath } from '../../io/path.ts';
 import { add, io, machineWith } from '../../io/test-support.ts';
 import type { Machine } from '../../machine.ts';
 import { size } from '../../size.ts';
@@ -88,6 +89,17 @@ describe('qcow2 allocates whole clusters', () => {
     expect(allocated(v2)).toEqual([[64 * K, 128 * K]]);
     io(m, 'v2', 'read -P 0 0 68K');
     io(m, 'v2', 'read -P 0x11 68K 60K');
+  });
+
+  it('growing an image shows the rest of an allocated last cluster, reading zeroes', () => {
+    const m = machineWith('qemu-7.2', [{ filename: 'odd.qcow2', format: 'qcow2', size: 100 * K }]);
+    const odd = add(m, { driver: 'qcow2', 'node-name': 'odd', file: { driver: 'file', filename: 'odd.qcow2' } });
+    io(m, 'odd', 'write -P 0x11 64K 4K');
+    expect(allocated(odd)).toEqual([[64 * K, 100 * K]]);
+    const grown = genericPath(m.semantics).truncate(odd, size('1M'));
+    expect(grown).toEqual({ ok: true });
+    expect(allocated(odd)).toEqual([[64 * K, 128 * K]]);
+    io(m, 'odd', 'read -P 0 68K 60K');
   });
 });
 
