@@ -42,26 +42,24 @@ describe('dirtysim run --update', () => {
   });
 
   it('writes an expectation that comes from a fragment into the fragment, which stays valid', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dirtysim-update-'));
-    cpSync('test/fixtures/update-fragment', dir, { recursive: true });
-    const fragment = join(dir, '_disk.yaml');
-    const before = readFileSync(fragment, 'utf8');
-    const first = await cli(['run', '--update', dir], { resolveBackends });
-    expect([first.code, first.stderr]).toEqual([0, `dirtysim: updated ${fragment}\n`]);
-    expect(readFileSync(fragment, 'utf8')).toBe(before.replace('count: 4K }', 'count: 64K }'));
-    expect((await cli(['run', dir], { resolveBackends })).code).toBe(0);
+    await expectOnlyUpdate('test/fixtures/update-fragment', '_disk.yaml', (text) => text.replace('count: 4K }', 'count: 64K }'));
   });
 
   it('rewrites a stale images expectation and, with nothing left over, exits 0', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dirtysim-update-'));
-    cpSync('test/fixtures/update-images', dir, { recursive: true });
-    const file = join(dir, 'stored.yaml');
-    const before = readFileSync(file, 'utf8');
-    const first = await cli(['run', '--update', dir], { resolveBackends });
-    expect([first.code, first.stderr]).toEqual([0, `dirtysim: updated ${file}\n`]);
-    expect(readFileSync(file, 'utf8')).toBe(
-      before.replace('granularity: 4K, flags: [auto] }]   # stale', 'granularity: 64K, flags: [in-use, auto] }]   # stale'),
+    await expectOnlyUpdate('test/fixtures/update-images', 'stored.yaml', (text) =>
+      text.replace('granularity: 4K, flags: [auto] }]   # stale', 'granularity: 64K, flags: [in-use, auto] }]   # stale'),
     );
-    expect((await cli(['run', dir], { resolveBackends })).code).toBe(0);
   });
 });
+
+/** --update on a copy of `fixture` rewrites `file` as `rewrite` says and nothing else, exits 0, and the next run passes. */
+async function expectOnlyUpdate(fixture: string, file: string, rewrite: (text: string) => string): Promise<void> {
+  dir = mkdtempSync(join(tmpdir(), 'dirtysim-update-'));
+  cpSync(fixture, dir, { recursive: true });
+  const path = join(dir, file);
+  const before = readFileSync(path, 'utf8');
+  const first = await cli(['run', '--update', dir], { resolveBackends });
+  expect([first.code, first.stderr]).toEqual([0, `dirtysim: updated ${path}\n`]);
+  expect(readFileSync(path, 'utf8')).toBe(rewrite(before));
+  expect((await cli(['run', dir], { resolveBackends })).code).toBe(0);
+}
