@@ -25,7 +25,7 @@ export interface ReportSink {
 
 export interface ReporterOptions {
   readonly out: ReportSink;
-  /** ANSI colour; the CLI sets it only for a TTY without NO_COLOR. */
+  /** ANSI colour; the CLI sets it only for a TTY without a non-empty NO_COLOR. */
   readonly color: boolean;
 }
 

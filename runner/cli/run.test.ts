@@ -37,10 +37,12 @@ describe('dirtysim run', () => {
     expect(r.stdout).toContain("test/fixtures/invalid/bad-size.yaml:4:32: error[bad-size]: '12Q' is not a size");
   });
 
-  it('colours only a terminal, and never under NO_COLOR', async () => {
+  it('colours only a terminal, and never under a non-empty NO_COLOR', async () => {
     const esc = /\x1b\[/;
     expect((await cli(['run', FAILING], { resolveBackends, isTTY: true })).stdout).toMatch(esc);
-    expect((await cli(['run', FAILING], { resolveBackends, isTTY: true, env: { NO_COLOR: '' } })).stdout).not.toMatch(esc);
+    expect((await cli(['run', FAILING], { resolveBackends, isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(esc);
+    // no-color.org: an empty NO_COLOR is as if it were unset.
+    expect((await cli(['run', FAILING], { resolveBackends, isTTY: true, env: { NO_COLOR: '' } })).stdout).toMatch(esc);
     expect((await cli(['run', FAILING], { resolveBackends, isTTY: false })).stdout).not.toMatch(esc);
   });
 

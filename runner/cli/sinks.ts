@@ -16,7 +16,9 @@ export interface Outputs {
 
 export function openOutputs(specs: readonly ReporterSpec[], io: CliIo): Outputs {
   const files: { path: string; text: string }[] = [];
-  const color = io.isTTY && !('NO_COLOR' in io.env);
+  // no-color.org: only a present and non-empty NO_COLOR turns colour off.
+  const noColor = io.env['NO_COLOR'];
+  const color = io.isTTY && (noColor === undefined || noColor === '');
   const made = specs.flatMap((spec) => {
     const factory = reporters[spec.name];
     if (factory === undefined) return [];
