@@ -83,6 +83,17 @@ describe('HBitmap worked examples (reference 1.2-1.7)', () => {
     expect(b.count).toBe(512);
   });
 
+  it('set and reset refuse a negative or fractional offset or length, leaving the bits alone', () => {
+    const b = HBitmap.create(M, 512);
+    b.set(0, 4 * K);
+    // Without the guard, set(-512, 1024) would dirty granule 0 from a range QEMU cannot express.
+    for (const [offset, bytes] of [[-512, 1024], [512, -512], [0.5, 512], [0, NaN]] as const) {
+      expect(() => b.set(offset, bytes)).toThrow(/must be byte counts/);
+      expect(() => b.reset(offset, bytes)).toThrow(/must be byte counts/);
+    }
+    expect([...b.extents()]).toEqual([{ offset: 0, length: 4 * K }]);
+  });
+
   it('a 64 TiB bitmap at 512 B granularity costs nothing until written', () => {
     const b = HBitmap.create(64 * 2 ** 40, 512);
     b.set(2 ** 46 - 512, 512);

@@ -56,8 +56,12 @@ export class HBitmap {
     return this.#runs.count * this.granularity;
   }
 
-  /** hbitmap_set: every granule [offset, offset+bytes) touches becomes dirty; clipped to size. */
+  /**
+   * hbitmap_set: every granule [offset, offset+bytes) touches becomes dirty; clipped to size.
+   * A negative or fractional offset or length is a caller bug (QEMU's are unsigned) and throws.
+   */
   set(offset: Bytes, bytes: Bytes): void {
+    assertRange(offset, bytes, 'set');
     const end = Math.min(offset + bytes, this.#size);
     if (offset >= end) return;
     this.#runs.add(this.#granule(offset), this.#granuleCeil(end));
@@ -66,9 +70,11 @@ export class HBitmap {
   /**
    * hbitmap_reset: clears the granules [offset, offset+bytes) covers. Like QEMU (which asserts),
    * the start must be granule-aligned and the end aligned or at/after the size; anything else is
-   * a caller bug and throws. The range is clipped to size.
+   * a caller bug and throws, as does a negative or fractional offset or length. The range is
+   * clipped to size.
    */
   reset(offset: Bytes, bytes: Bytes): void {
+    assertRange(offset, bytes, 'reset');
     const end = Math.min(offset + bytes, this.#size);
     if (offset >= end) return;
     if (offset % this.granularity !== 0 || (end % this.granularity !== 0 && end !== this.#size)) {
@@ -203,6 +209,13 @@ export class HBitmap {
 
 function isPow2(n: number): boolean {
   return Number.isSafeInteger(n) && n >= 1 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
+/** hbitmap_set/hbitmap_reset take uint64_t ranges: anything else cannot come from a real request. */
+function assertRange(offset: number, bytes: number, op: string): void {
+  if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(bytes) || bytes < 0) {
+    throw new RangeError(`HBitmap.${op}(${offset}, ${bytes}): offset and length must be byte counts`);
+  }
 }
 
 function assertBytes(n: number, what: string): void {
