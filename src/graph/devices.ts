@@ -9,6 +9,8 @@
  */
 import type { BlockBackend, DeviceDriver } from './backend.ts';
 import type { BlockGraph } from './graph.ts';
+import { devicePerms, lockConflict } from './image-lock.ts';
+import type { BlockNode } from './node.ts';
 
 export interface DeviceOptions {
   readonly driver: DeviceDriver;
@@ -49,12 +51,24 @@ export function createDevice(graph: BlockGraph, o: DeviceOptions): DeviceResult 
       );
     }
   }
+  if (node !== undefined) {
+    const locked = mediumLockConflict(graph, node, driver);
+    if (locked !== undefined) return failed(locked);
+  }
   if (node !== undefined && driver === 'scsi-cd') node.readOnly = true;
   const owner =
     driver === 'virtio-blk-pci'
       ? ({ kind: 'device', qdevId: id, driver } as const)
       : ({ kind: 'device', qdevId: id, driver, removable: driver === 'scsi-cd' || o.removable === true } as const);
   return { ok: true, backend: graph.attachBackend(owner, node) };
+}
+
+/**
+ * The image lock a device's BlockBackend would take on `node` (blk_insert_bs refreshes the
+ * permissions); scsi-cd reads only. device_add and blockdev-insert-medium both ask it.
+ */
+export function mediumLockConflict(graph: BlockGraph, node: BlockNode, driver: DeviceDriver): string | undefined {
+  return lockConflict(graph, node, new Map([[node, devicePerms(driver === 'scsi-cd' || node.readOnly)]]));
 }
 
 /** The qdev type whose `drive` property names the node: virtio-blk-pci's is on its inner device. */

@@ -2,7 +2,8 @@
  * Opening nodes the way blockdev-add does: a definition with inline children (opened first and
  * named `#block…` if unnamed), references to existing nodes, and for qcow2 without a `backing`
  * member the backing chain from the image header, opened implicitly and read-only. Either the
- * whole tree opens or nothing is added to the graph.
+ * whole tree opens or nothing is added to the graph. A qcow2 node takes its file child's image
+ * lock as soon as the child is open, before its backing chain (graph/image-lock.ts).
  */
 import type { Machine } from '../machine.ts';
 import { parseArgs, type Args } from '../qmp/args.ts';
@@ -15,6 +16,7 @@ import { BlockNode, type ChildRole, type DiscardMode, type Driver } from './node
 import { checkNodeName } from './node-name.ts';
 import { COMMON, DRIVER_SHAPES, isModelledDriver, type BlockdevRef } from './options.ts';
 import { ERRNO_BY_NUMBER } from './errno.ts';
+import { combine, lockConflict, NO_PERMS, storagePerms, type Perms } from './image-lock.ts';
 import type { ImageFormat, Qcow2Image } from '../image/image.ts';
 
 export type OpenResult = { readonly ok: true; readonly node: BlockNode } | { readonly ok: false; readonly message: string };
@@ -23,9 +25,10 @@ export type OpenResult = { readonly ok: true; readonly node: BlockNode } | { rea
 interface Inherited {
   readonly readOnly: boolean;
   readonly discard: DiscardMode;
+  readonly forceShare: boolean;
 }
 
-const TOP: Inherited = { readOnly: false, discard: 'ignore' };
+const TOP: Inherited = { readOnly: false, discard: 'ignore', forceShare: false };
 const NULL_CO_DEFAULT_SIZE = 2 ** 30;
 
 /** blockdev-add: open the tree, then add it to the graph with the root owned by the monitor. */
@@ -50,6 +53,8 @@ export function openTree(machine: Machine, options: Readonly<Record<string, unkn
 class Opener {
   readonly pending: BlockNode[] = [];
   private readonly names = new Set<string>();
+  /** The permissions the tree's format nodes take on their file children, before edges exist. */
+  private readonly claims = new Map<BlockNode, Perms>();
 
   constructor(private readonly machine: Machine) {}
 
@@ -62,6 +67,10 @@ class Opener {
     if (typeof requested === 'string') {
       const bad = checkNodeName(this.machine.graph, this.names, requested);
       if (bad !== undefined) return { ok: false, message: bad };
+    }
+    // bdrv_open_inherit refuses this before opening any child.
+    if (options['force-share'] === true && (options['read-only'] ?? inherited.readOnly) !== true) {
+      return { ok: false, message: 'force-share=on can only be used with read-only images' };
     }
     const built = this.build(driver, options, inherited);
     if (!built.ok) return built;
@@ -87,7 +96,8 @@ class Opener {
         return this.parsed(DRIVER_SHAPES.file, options, (a) => {
           const image = this.machine.images.get(a.filename);
           if (image === undefined) return { ok: false, message: `Could not open '${a.filename}': No such file or directory` };
-          return { ok: true, driver: new FileDriver(image), children: [] };
+          const lock = { locking: a.locking !== 'off', forceShare: a['force-share'] ?? inherited.forceShare };
+          return { ok: true, driver: new FileDriver(image, lock), children: [] };
         });
       case 'null-co':
         return this.parsed(DRIVER_SHAPES['null-co'], options, (a) => {
@@ -140,6 +150,10 @@ class Opener {
   private qcow2(a: Args<typeof DRIVER_SHAPES.qcow2>, inherited: Inherited): DriverBuilt {
     const file = this.child(a.file, formatChild(a, inherited));
     if (!file.ok) return file;
+    const writable = !(a['read-only'] ?? inherited.readOnly);
+    this.claims.set(file.node, combine(this.claims.get(file.node) ?? NO_PERMS, storagePerms(NO_PERMS, writable)));
+    const locked = lockConflict(this.machine.graph, file.node, this.claims);
+    if (locked !== undefined) return { ok: false, message: locked };
     const image = qcow2ImageBelow(file.node);
     if (image === undefined) return { ok: false, message: 'Image is not in qcow2 format' };
     const children: [ChildRole, BlockNode][] = [['file', file.node]];
@@ -156,7 +170,7 @@ class Opener {
     seen: Set<string>,
   ): { ok: true; node: BlockNode | undefined } | { ok: false; message: string } {
     if (ref === null) return { ok: true, node: undefined };
-    if (ref !== undefined) return this.child(ref, { readOnly: true, discard: 'ignore' });
+    if (ref !== undefined) return this.child(ref, { readOnly: true, discard: 'ignore', forceShare: false });
     if (image.backingFile === undefined) return { ok: true, node: undefined };
     if (seen.has(image.backingFile)) return { ok: false, message: `Backing file chain loops back to '${image.backingFile}'` };
     seen.add(image.backingFile);
@@ -172,17 +186,17 @@ type DriverBuilt = { ok: true; driver: Driver; children: [ChildRole, BlockNode][
 type Built = (Extract<DriverBuilt, { ok: true }> & { common: Args<typeof COMMON> }) | { ok: false; message: string };
 
 /**
- * A format's non-backing child inherits read-only, and its discard defaults to unmap
+ * A format's non-backing child inherits read-only and force-share, and its discard defaults to unmap
  * ("format drivers take care to respect unmap policy", block.c:bdrv_inherited_options).
  * Verified on 7.2: a raw node's inline file child with no options dirtied on discard.
  */
 function formatChild(a: Args<typeof COMMON>, inherited: Inherited): Inherited {
-  return { readOnly: a['read-only'] ?? inherited.readOnly, discard: 'unmap' };
+  return { readOnly: a['read-only'] ?? inherited.readOnly, discard: 'unmap', forceShare: a['force-share'] ?? inherited.forceShare };
 }
 
-/** A filter's child inherits read-only only. */
+/** A filter's child inherits read-only and force-share (bdrv_inherited_options). */
 function filterChild(a: Args<typeof COMMON>, inherited: Inherited): Inherited {
-  return { readOnly: a['read-only'] ?? inherited.readOnly, discard: 'ignore' };
+  return { readOnly: a['read-only'] ?? inherited.readOnly, discard: 'ignore', forceShare: a['force-share'] ?? inherited.forceShare };
 }
 
 /** The qcow2 image a format node opens: the file below its `file` child, through filters. */

@@ -46,7 +46,7 @@ const INJECT_ERROR = struct({
 });
 
 export const DRIVER_SHAPES = {
-  file: { ...COMMON, filename: str },
+  file: { ...COMMON, filename: str, locking: optional(enumOf('off', 'on', 'auto')) },
   qcow2: { ...COMMON, file: blockdevRef, backing: optional(blockdevRefOrNull) },
   raw: { ...COMMON, file: blockdevRef },
   'null-co': { ...COMMON, size: optional(int64), 'read-zeroes': optional(bool) },

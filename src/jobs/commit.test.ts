@@ -3,7 +3,7 @@ import { bitmaps } from '../io/test-support.ts';
 import { qemuIo } from '../io/qemu-io.ts';
 import { size } from '../size.ts';
 import { advanceJob } from './advance.ts';
-import { chain, chainAfterRestart, guest, imageData, node, qmp, takeEvents } from './test-chain.ts';
+import { chain, headerChain, chainAfterRestart, guest, imageData, node, qmp, takeEvents } from './test-chain.ts';
 
 const M = (n: number) => n * 1024 * 1024;
 
@@ -36,8 +36,8 @@ describe('block-commit, intermediate (reference 4.3)', () => {
 
   it('an implicitly opened top leaves the graph with its bitmaps; the monitor-owned base stays', () => {
     const m = chain();
-    // top2 over an implicit copy of the header chain: top.qcow2 <- mid.qcow2 <- base.qcow2.
-    qmp(m, 'blockdev-add', { driver: 'qcow2', 'node-name': 'top2', file: { driver: 'file', filename: 'top.qcow2' } });
+    // top2 over an implicit header chain: c-top.qcow2 <- c-mid.qcow2 <- c-base.qcow2.
+    headerChain(m);
     const mid2 = node(m, 'top2').child('backing');
     const base2 = mid2?.child('backing');
     qmp(m, 'block-commit', { 'job-id': 'c', device: 'top2', 'top-node': mid2?.nodeName, 'base-node': base2?.nodeName });

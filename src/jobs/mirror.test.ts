@@ -40,6 +40,8 @@ describe('blockdev-mirror sync=full (reference 4.5, probed on 7.2.22)', () => {
 
   it('with a target opened discard=unmap it zeroes the target and copies only the allocated 1M', () => {
     const m = mirrorMachine();
+    // tgt holds tgt.qcow2's write lock until it closes.
+    expect(qmp(m, 'blockdev-del', { 'node-name': 'tgt' })).toEqual({ return: {} });
     qmp(m, 'blockdev-add', { driver: 'qcow2', 'node-name': 'tgt2', discard: 'unmap', file: { driver: 'file', filename: 'tgt.qcow2' } });
     qmp(m, 'blockdev-mirror', { 'job-id': 'm', device: 'src', target: 'tgt2', sync: 'full' });
     expect(advanceJob(m, 'm', { until: 'ready' })).toMatchObject({ chunks: 2, status: 'ready' });

@@ -4,6 +4,7 @@
  * base has 0xaa at [0,1M) and 0xbb at [2M,3M); mid has 0xcc at [1M,1.5M); top is empty.
  */
 import { BlockNode } from '../graph/node.ts';
+import { createImage } from '../image/create.ts';
 import { add, io, machineWith } from '../io/test-support.ts';
 import { qemuIo } from '../io/qemu-io.ts';
 import { Machine, type Semantics } from '../machine.ts';
@@ -69,4 +70,19 @@ export function chainAfterRestart(m: Machine, filename: string): (string | undef
     files.push(n.driver.filename(n));
   }
   return files;
+}
+
+/**
+ * A second chain, c-base <- c-mid <- c-top, opened as top2 from c-top's header, so its backing
+ * nodes are implicit. It has image files of its own: opening chain()'s files again would fail
+ * on the image locks its nodes hold.
+ */
+export function headerChain(m: Machine): BlockNode {
+  const files = [['c-base.qcow2'], ['c-mid.qcow2', 'c-base.qcow2'], ['c-top.qcow2', 'c-mid.qcow2']] as const;
+  for (const [filename, backingFile] of files) {
+    const backing = backingFile === undefined ? {} : { backingFile, backingFormat: 'qcow2' as const };
+    const created = createImage(m.images, { filename, format: 'qcow2', size: size('4M'), ...backing });
+    if (!created.ok) throw new Error(created.message);
+  }
+  return add(m, { driver: 'qcow2', 'node-name': 'top2', file: { driver: 'file', filename: 'c-top.qcow2' } });
 }

@@ -3,7 +3,7 @@
  * the file's bytes are the image's extent map, a discard (with discard=unmap) punches a hole
  * that reads as zeroes. Over a qcow2 image the host layout is not modelled: the node has the
  * length of the qcow2 file, and guest I/O issued directly at it fails with ENOTSUP rather than
- * inventing container bytes.
+ * inventing container bytes. Its lock options are graph/image-lock.ts's input.
  */
 import type { Range, Run } from '../../data/extent-map.ts';
 import { qcow2HostLength, type Image } from '../../image/image.ts';
@@ -11,12 +11,21 @@ import { DONE, failed, type IoResult } from '../../io/request.ts';
 import type { Bytes } from '../../size.ts';
 import type { BlockNode, Driver, IoPath, ModifyRequest, TruncateResult } from '../node.ts';
 
+/** `locking` (on and auto lock on Linux) and the node's inherited force-share. */
+export interface FileLockOptions {
+  readonly locking: boolean;
+  readonly forceShare: boolean;
+}
+
 export class FileDriver implements Driver {
   readonly name = 'file';
   readonly isFilter = false;
   readonly supportsDiscard = true;
 
-  constructor(readonly image: Image) {}
+  constructor(
+    readonly image: Image,
+    readonly lock: FileLockOptions = { locking: true, forceShare: false },
+  ) {}
 
   length(): Bytes {
     return this.image.format === 'raw' ? this.image.size : qcow2HostLength(this.image);

@@ -30,6 +30,8 @@ describe('blockdev-add', () => {
     const m = twoImages();
     run(m, 'blockdev-add', { driver: 'qcow2', 'node-name': 'n2', file: { driver: 'file', filename: 'e2.qcow2' }, backing: null });
     expect(m.graph.node('n2')?.child('backing')).toBeUndefined();
+    // n2 holds e2.qcow2's write lock until it closes.
+    expect(run(m, 'blockdev-del', { 'node-name': 'n2' })).toEqual({ return: {} });
     expect(run(m, 'blockdev-add', { driver: 'qcow2', 'node-name': 'n3', file: { driver: 'file', filename: 'e2.qcow2' }, backing: 'nope' })).toEqual(
       err("Could not open backing file: Cannot find device='nope' nor node-name='nope'"),
     );

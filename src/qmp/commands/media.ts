@@ -10,6 +10,7 @@
 import { mediumInserted } from '../../drive/drive-bitmap.ts';
 import { deviceNotFound } from '../../drive/owner.ts';
 import type { BlockBackend } from '../../graph/backend.ts';
+import { mediumLockConflict } from '../../graph/devices.ts';
 import { openTree } from '../../graph/open.ts';
 import { releaseIfUnused } from '../../jobs/chain.ts';
 import type { Machine } from '../../machine.ts';
@@ -65,7 +66,7 @@ function ejectMedium(machine: Machine, backend: BlockBackend): void {
   if (old !== undefined) releaseIfUnused(machine.graph, old);
 }
 
-/** Checks in 7.2's order (probed): node, node in use, tray, medium. */
+/** Checks in 7.2's order (probed): node, node in use, tray, medium, image lock. */
 function insert(machine: Machine, backend: BlockBackend, nodeName: string): QmpReply {
   const node = machine.graph.node(nodeName);
   if (node === undefined) return genericError(`Node '${nodeName}' not found`);
@@ -75,7 +76,11 @@ function insert(machine: Machine, backend: BlockBackend, nodeName: string): QmpR
   }
   if (!backend.trayOpen) return genericError('Tray of the device is not open');
   if (backend.root !== undefined) return genericError('There already is a medium in the device');
-  if (backend.owner.kind === 'device' && backend.owner.driver === 'scsi-cd') node.readOnly = true;
+  if (backend.owner.kind === 'device') {
+    const locked = mediumLockConflict(machine.graph, node, backend.owner.driver);
+    if (locked !== undefined) return genericError(locked);
+    if (backend.owner.driver === 'scsi-cd') node.readOnly = true;
+  }
   backend.root = node;
   mediumInserted(backend);
   return ok({});
