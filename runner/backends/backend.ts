@@ -44,8 +44,27 @@ export interface Setup {
 /** The outcome of one qemu-io command line. */
 export type IoReply =
   | { readonly ok: true }
-  /** What qemu-io printed, e.g. "write failed: Input/output error" or a pattern mismatch. */
-  | { readonly ok: false; readonly message: string };
+  /**
+   * What qemu-io printed, e.g. "write failed: Input/output error" or a pattern mismatch; a
+   * failed `read -P` also says what the range held, when the backend could read it back.
+   */
+  | { readonly ok: false; readonly message: string; readonly holds?: DataHolding };
+
+/** A run of equal bytes a read saw: [offset, offset+length) of the target holds `byte` (0: zeroes). */
+export interface DataRun {
+  readonly offset: Bytes;
+  readonly length: Bytes;
+  readonly byte: number;
+}
+
+/** What a read range held: its runs in order, covering it, or 'too-large' past DATA_SHOW_LIMIT. */
+export type DataHolding = readonly DataRun[] | 'too-large';
+
+/**
+ * The longest read whose contents a data mismatch shows: QEMU's `read -v` dumps 16 bytes a line
+ * (~80 characters), so 1 MiB is already 5 MB of HMP output to read back.
+ */
+export const DATA_SHOW_LIMIT: Bytes = 2 ** 20;
 
 /** A dirty run of a bitmap: [offset, offset+length) in the bitmap's node's byte offsets. */
 export type Extent = BitmapExtent;

@@ -6,11 +6,12 @@
  */
 import { createImage } from '../../src/image/create.ts';
 import { isError } from '../../src/qmp/reply.ts';
+import type { QemuIoResult } from '../../src/io/qemu-io.ts';
 import { Simulator } from '../../src/simulator.ts';
 import { Unsupported } from '../execute/unsupported.ts';
 import { driveObservations } from './sim-drives.ts';
 import type { QmpEvent } from '../../src/qmp/reply.ts';
-import type { Backend, BackendSession, ImageSpec, IoReply, Setup } from './backend.ts';
+import { DATA_SHOW_LIMIT, type Backend, type BackendSession, type ImageSpec, type IoReply, type Setup } from './backend.ts';
 import { JobStatusLog } from './job-run.ts';
 import { runSimJob } from './sim-run.ts';
 
@@ -55,7 +56,7 @@ async function openSession(setup: Setup): Promise<BackendSession> {
       log.heard(command, args ?? {}, reply);
       return reply;
     },
-    io: async (target, line) => live().io(target, line),
+    io: async (target, line) => ioReply(live().io(target, line)),
     observe: async () => [...live().observe(), ...driveObservations(live())],
     takeEvents: async () => {
       collect();
@@ -69,12 +70,22 @@ async function openSession(setup: Setup): Promise<BackendSession> {
     },
     crash: async () => reopen(),
     qemuImg: async (args) => qemuImg(live(), args),
-    offlineIo: async (filename, line) => live().offlineIo(filename, formatOf(filename), line),
+    offlineIo: async (filename, line) => ioReply(live().offlineIo(filename, formatOf(filename), line)),
     storedBitmaps: async (filename) => live().storedBitmaps(filename),
     close: async () => {
       closed = true;
     },
   };
+}
+
+/** A failed read -P shows the runs it saw, up to the limit the QEMU backend has too. */
+function ioReply(r: QemuIoResult): IoReply {
+  if (r.ok || r.holds === undefined) return r.ok ? r : { ok: false, message: r.message };
+  const first = r.holds[0];
+  const last = r.holds.at(-1);
+  const length = first === undefined || last === undefined ? 0 : last.end - first.start;
+  if (length > DATA_SHOW_LIMIT) return { ok: false, message: r.message, holds: 'too-large' };
+  return { ok: false, message: r.message, holds: r.holds.map((run) => ({ offset: run.start, length: run.end - run.start, byte: run.byte })) };
 }
 
 /** The simulator runs `qemu-img bitmap` only. */

@@ -9,6 +9,8 @@ export interface IoCommand {
   readonly command: 'read' | 'write' | 'discard';
   readonly offset: Bytes;
   readonly length: Bytes;
+  /** The `-P` byte, when given. */
+  readonly pattern?: number;
 }
 
 export type IoParse = { readonly ok: true; readonly value: IoCommand } | { readonly ok: false; readonly reason: string };
@@ -29,6 +31,7 @@ export function parseIoLine(line: string): IoParse {
   const spec = COMMANDS[command];
   const args: string[] = [];
   const flags = new Set<string>();
+  let pattern: number | undefined;
   for (let i = 1; i < words.length; i++) {
     const w = words[i] ?? '';
     if (!w.startsWith('-') || args.length > 0) {
@@ -41,7 +44,10 @@ export function parseIoLine(line: string): IoParse {
       if (spec.withValue.includes(f)) {
         const v = words[++i];
         if (v === undefined) return fail(`${command}: option -${f} needs a value`);
-        if (f === 'P' && !isPattern(v)) return fail(`${command}: bad pattern '${v}' (expected a byte, e.g. 0x11)`);
+        if (f === 'P') {
+          pattern = patternByte(v);
+          if (pattern === undefined) return fail(`${command}: bad pattern '${v}' (expected a byte, e.g. 0x11)`);
+        }
       }
     }
   }
@@ -50,12 +56,13 @@ export function parseIoLine(line: string): IoParse {
   const [offset, length] = args.map((a) => parseSize(a));
   if (!offset?.ok) return fail(`${command}: bad offset '${args[0]}'`);
   if (!length?.ok) return fail(`${command}: bad length '${args[1]}'`);
-  return { ok: true, value: { command, offset: offset.value, length: length.value } };
+  const value = { command, offset: offset.value, length: length.value };
+  return { ok: true, value: pattern === undefined ? value : { ...value, pattern } };
 }
 
-function isPattern(v: string): boolean {
+function patternByte(v: string): number | undefined {
   const n = /^0x[0-9a-f]+$/i.test(v) ? Number.parseInt(v, 16) : /^\d+$/.test(v) ? Number(v) : Number.NaN;
-  return n >= 0 && n <= 255;
+  return n >= 0 && n <= 255 ? n : undefined;
 }
 
 function fail(reason: string): IoParse {

@@ -37,7 +37,23 @@ describe('qemu-io command lines (texts from qemu-io 7.2)', () => {
     // No -P: qemu-io writes 0xcd.
     expect(run('write -f -q 64k 4k')).toEqual({ ok: true });
     expect(run('read -P 0xcd 64k 4k')).toEqual({ ok: true });
-    expect(run('read -P 0x11 32k 64k')).toEqual({ ok: false, message: 'Pattern verification failed at offset 32768, 65536 bytes' });
+    expect(run('read -P 0x11 32k 64k')).toMatchObject({ ok: false, message: 'Pattern verification failed at offset 32768, 65536 bytes' });
+  });
+
+  it('a failed read -P holds the runs the read saw, zeroes included, covering exactly the range', () => {
+    const run = rawNode();
+    run('write -P 0x11 64k 4k');
+    run('write -P 0x11 68k 2k');
+    expect(run('read -P 0x11 62k 16k')).toEqual({
+      ok: false,
+      message: 'Pattern verification failed at offset 63488, 16384 bytes',
+      holds: [
+        { start: 62 * 1024, end: 64 * 1024, byte: 0 },
+        // Two writes of the same byte read back as one run.
+        { start: 64 * 1024, end: 70 * 1024, byte: 0x11 },
+        { start: 70 * 1024, end: 78 * 1024, byte: 0 },
+      ],
+    });
   });
 
   it('refuses writes and discards on a read-only node before running them; reads still work', () => {

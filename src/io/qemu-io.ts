@@ -4,12 +4,20 @@
  * qemu-io would report instead of printing it. Error texts probed with qemu-io 7.2, e.g.
  * `qemu-io -f raw -c "write 1x 4k" img`.
  */
+import { mergeRuns, type Run } from '../data/extent-map.ts';
 import type { Machine } from '../machine.ts';
 import { parseSize } from '../size.ts';
 import { blkModify, blkRead, type BlkTarget } from './blk.ts';
 import { ERRNO_TEXT, flags as makeFlags, type IoResult, type ModifyKind, type RequestFlag } from './request.ts';
 
-export type QemuIoResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
+/**
+ * What qemu-io reports. A failed `read -P` also carries what the range held instead: the runs
+ * the read saw, in order and covering the whole range (qemu-io prints only the range; this is
+ * what `read -v` would dump, so a failure can show the actual data).
+ */
+export type QemuIoResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly message: string; readonly holds?: readonly Run[] };
 
 interface Command {
   readonly name: 'write' | 'read' | 'discard';
@@ -86,7 +94,7 @@ function read(machine: Machine, target: BlkTarget, offset: number, bytes: number
   if (!r.ok) return report('read', r);
   // qemu-io reports the request's offset and length, not where the first mismatch is.
   if (pattern !== undefined && r.value.some((run) => run.byte !== pattern)) {
-    return fail(`Pattern verification failed at offset ${offset}, ${bytes} bytes`);
+    return { ok: false, message: `Pattern verification failed at offset ${offset}, ${bytes} bytes`, holds: mergeRuns(r.value) };
   }
   return OK;
 }

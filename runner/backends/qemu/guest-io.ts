@@ -1,18 +1,19 @@
 /**
- * Guest I/O through HMP `qemu-io`: a qdev id addresses the device's BlockBackend by its QOM path
- * (`-d /machine/peripheral/ID/virtio-backend`; plain `-d ID` is refused, reference 1.7), anything
- * else is a node name. HMP qemu-io runs synchronously, but prints on QEMU's stdout and stderr, not
+ * Guest I/O through HMP `qemu-io` on a target guest-devices.ts spells (a device's BlockBackend
+ * or a node name). HMP qemu-io runs synchronously, but prints on QEMU's stdout and stderr, not
  * in the reply. Marker commands around it delimit exactly that command's output: `help MARK`
  * prints "command MARK not found" on stdout, an unknown command `MARK` prints on stderr. Markers
  * go before the command as well as after it, because QEMU prints on the same stdout for other
  * reasons between two I/O steps: drive-backup, drive-mirror and blockdev-snapshot-sync creating
  * an image print "Formatting '…', fmt=…" there (block.c:bdrv_img_create), and that text must not
- * be taken for the next command's output.
+ * be taken for the next command's output. A `read -P` mismatch is followed by a `read -v` of the
+ * range, so the failure can say what the range holds (read-dump.ts).
  */
-import type { IoReply } from '../backend.ts';
+import { DATA_SHOW_LIMIT, type DataHolding, type IoReply } from '../backend.ts';
 import type { OutputBuffer } from './output-buffer.ts';
 import { isLost, type QmpLost } from './qmp-client.ts';
 import { ioReply } from './qemu-io-output.ts';
+import { parseDump, patternMismatch, type ByteRange } from './read-dump.ts';
 
 /** What guest I/O needs of a QEMU instance: HMP, and the stdout and stderr it prints on. */
 export interface HmpConsole {
@@ -28,17 +29,32 @@ interface Printed {
 
 let markers = 0;
 
-/** The HMP qemu-io target argument for a device id or a node name. */
-export function ioTarget(target: string, deviceIds: readonly string[]): string {
-  return deviceIds.includes(target) ? `-d /machine/peripheral/${target}/virtio-backend` : target;
-}
-
 /** HMP reads a quoted argument with backslash escapes. */
 function quoted(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 export async function guestIo(qemu: HmpConsole, target: string, line: string, timeoutMs: number): Promise<IoReply | QmpLost> {
+  const printed = await printedBy(qemu, target, line, timeoutMs);
+  if (isLost(printed)) return printed;
+  const reply = typeof printed === 'string' ? ioReply(printed) : printed;
+  const mismatch = reply.ok ? undefined : patternMismatch(reply.message);
+  if (reply.ok || mismatch === undefined) return reply;
+  const holds = await readBack(qemu, target, mismatch, timeoutMs);
+  if (isLost(holds)) return holds;
+  return holds === undefined ? reply : { ...reply, holds };
+}
+
+/** What a mismatching range holds, read again with `read -v` (read-dump.ts), up to the limit. */
+async function readBack(qemu: HmpConsole, target: string, range: ByteRange, timeoutMs: number): Promise<DataHolding | undefined | QmpLost> {
+  if (range.length > DATA_SHOW_LIMIT) return 'too-large';
+  const printed = await printedBy(qemu, target, `read -v ${range.offset} ${range.length}`, timeoutMs);
+  if (isLost(printed)) return printed;
+  return typeof printed === 'string' ? parseDump(printed, range) : undefined;
+}
+
+/** What one qemu-io command printed, or the error the monitor gave instead of running it. */
+async function printedBy(qemu: HmpConsole, target: string, line: string, timeoutMs: number): Promise<string | IoReply | QmpLost> {
   // Whatever was printed before this point belongs to earlier commands: drop it.
   const before = await printedUntilMarks(qemu, target, timeoutMs);
   if (isLost(before)) return before;
@@ -50,7 +66,7 @@ export async function guestIo(qemu: HmpConsole, target: string, line: string, ti
   // conflict); the command then printed nothing.
   const monitorError = reply.replace(/\s+$/, '');
   if (monitorError !== '') return { ok: false, message: monitorError };
-  return ioReply(printed.stdout + withoutQemuWarnings(printed.stderr));
+  return printed.stdout + withoutQemuWarnings(printed.stderr);
 }
 
 /** Prints a fresh marker on each stream and returns what came before it. */

@@ -82,7 +82,12 @@ describeWithQemu('QEMU session without devices (-M none)', () => {
   it('reports qemu-io failures as printed, and still dirties on a failed write (reference 2.1)', async () => {
     await s.qmp('block-dirty-bitmap-add', { node: 'n0', name: 'c0' });
     expect(await s.io('n0', 'write -P 0x11 1M 64K')).toEqual({ ok: true });
-    expect(await s.io('n0', 'read -P 0x22 1M 4K')).toEqual({ ok: false, message: 'Pattern verification failed at offset 1048576, 4096 bytes' });
+    expect(await s.io('n0', 'read -P 0x22 1M 4K')).toEqual({
+      ok: false,
+      message: 'Pattern verification failed at offset 1048576, 4096 bytes',
+      holds: [{ offset: 1048576, length: 4096, byte: 0x11 }],
+    });
+    expect(await s.io('n0', 'read -P 0x22 1M 2M')).toMatchObject({ ok: false, holds: 'too-large' });
     expect(await s.io('n0', 'write -c 1M 64K')).toEqual({ ok: false, message: 'write failed: Input/output error' });
     expect(await s.io('nope', 'write 0 4K')).toEqual({ ok: false, message: "Error: Cannot find device='' nor node-name='nope'" });
     expect(await s.io('n0', 'read -P 0x11 1M 64K')).toEqual({ ok: true });
