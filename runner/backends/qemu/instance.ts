@@ -1,8 +1,10 @@
 /**
  * One running QEMU with its QMP connection. With guest devices it is started as
- * `-M pc -S -accel tcg` (a PCI bus for virtio-blk-pci; -S so the guest never runs), otherwise as
- * `-M none`, which has no bus but starts fastest. qemu-storage-daemon is not used: it has no HMP,
- * and HMP `qemu-io` is the only way to issue guest I/O into a running QEMU.
+ * `-M pc -S -accel tcg` (a PCI bus for virtio-blk-pci and the SCSI controller; -S so the guest
+ * never runs), otherwise as `-M none`, which has no bus. Sessions always ask for devices, since a
+ * scenario's device_add may come at any step; the start costs about 4 ms more.
+ * qemu-storage-daemon is not used: it has no HMP, and HMP `qemu-io` is the only way to issue
+ * guest I/O into a running QEMU.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

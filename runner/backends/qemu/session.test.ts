@@ -10,7 +10,7 @@ import { describeWithQemu } from './with-qemu.ts';
 
 const backend = qemuBackend({ timeoutMs: 5000 });
 
-/** One qcow2 node per image, named after it, with no devices (QEMU runs as -M none). */
+/** One qcow2 node per image, named after it, with no devices. */
 function qcow2Nodes(...names: string[]): Setup {
   return {
     images: names.map((n) => ({ filename: `${n}.qcow2`, format: 'qcow2' as const, size: size('8M'), data: [] })),
@@ -24,7 +24,7 @@ function bitmap(nodes: readonly NodeObservation[], node: string, name: string) {
   return nodes.find((n) => n.nodeName === node)?.bitmaps.find((b) => b.name === name);
 }
 
-describeWithQemu('QEMU session without devices (-M none)', () => {
+describeWithQemu('QEMU session without devices', () => {
   let s: BackendSession;
   beforeAll(async () => {
     s = await backend.open(qcow2Nodes('n0', 'n1', 'p0'));

@@ -12,7 +12,8 @@ import type { BackendSession, IoReply, JobLimit, NodeObservation, RunReply, Setu
 import { JobStatusLog } from '../job-run.ts';
 import { track } from './cleanup.ts';
 import { buildGraph } from './graph-setup.ts';
-import { guestIo, ioTarget } from './guest-io.ts';
+import { GuestDevices } from './guest-devices.ts';
+import { guestIo } from './guest-io.ts';
 import { offlineIo, qemuImg, storedBitmaps } from './host-tools.ts';
 import { createImages } from './images.ts';
 import { QemuInstance, type InstanceOptions } from './instance.ts';
@@ -38,6 +39,7 @@ export class QemuSession implements BackendSession {
   /** Every job's last status, from the events of the current QEMU. */
   private readonly jobs = new JobStatusLog();
   private closing: Promise<void> | undefined;
+  private devices: GuestDevices;
 
   private constructor(
     private readonly setup: Setup,
@@ -46,7 +48,9 @@ export class QemuSession implements BackendSession {
     private qemu: QemuInstance,
     private reader: BitmapReader,
     private readonly untrack: () => void,
-  ) {}
+  ) {
+    this.devices = new GuestDevices(setup.devices);
+  }
 
   static async open(setup: Setup, options: InstanceOptions): Promise<QemuSession> {
     const dir = mkdtempSync(join(tmpdir(), 'dirtysim-qemu-'));
@@ -64,7 +68,8 @@ export class QemuSession implements BackendSession {
   }
 
   private static async start(setup: Setup, dir: string, options: InstanceOptions): Promise<QemuInstance | QmpLost> {
-    const qemu = await QemuInstance.start(dir, setup.devices.length > 0, options);
+    // Always a machine with a PCI bus: a device_add step may come at any point of the scenario.
+    const qemu = await QemuInstance.start(dir, true, options);
     if (isLost(qemu)) return qemu;
     const failure = await buildGraph((command, args) => qemu.execute(command, args), setup, dir);
     if (failure === undefined) return qemu;
@@ -81,15 +86,21 @@ export class QemuSession implements BackendSession {
     return this.qemu.process.pid;
   }
 
-  async qmp(command: string, args?: Readonly<Record<string, unknown>>): Promise<QmpReply> {
+  async qmp(command: string, args: Readonly<Record<string, unknown>> = {}): Promise<QmpReply> {
+    const bus = this.devices.busFor(command, args);
+    if (bus !== undefined) {
+      const added = orThrow(await this.qemu.execute('device_add', bus));
+      if ('error' in added) throw new QemuBackendError(`device_add ${JSON.stringify(bus)}: ${added.error.desc}`);
+      this.devices.busAdded();
+    }
     const reply = orThrow(await this.qemu.execute(command, args));
-    this.jobs.heard(command, args ?? {}, reply);
+    this.jobs.heard(command, args, reply);
+    this.devices.heard(command, args, reply);
     return reply;
   }
 
   async io(target: string, line: string): Promise<IoReply> {
-    const devices = this.setup.devices.map((d) => d.id);
-    return orThrow(await guestIo(this.qemu, ioTarget(target, devices), line, this.options.timeoutMs));
+    return orThrow(await guestIo(this.qemu, this.devices.ioTarget(target), line, this.options.timeoutMs));
   }
 
   async runJob(id: string, limit: JobLimit): Promise<RunReply> {
@@ -155,6 +166,8 @@ export class QemuSession implements BackendSession {
 
   private async reopen(): Promise<void> {
     this.jobs.forget();
+    // The new QEMU has the Setup's devices only, and no SCSI controller yet.
+    this.devices = new GuestDevices(this.setup.devices);
     const qemu = orThrow(await QemuSession.start(this.setup, this.dir, this.options));
     this.qemu = qemu;
     this.reader = new BitmapReader(qemu, this.dir);

@@ -31,10 +31,38 @@ describe('removable media (texts probed on 7.2.22)', () => {
     expect(qmp(withDisk(), command, args)).toEqual(reply);
   });
 
-  it('a fixed scsi-hd is not removable', () => {
+  it('a fixed scsi-hd is not removable; insert checks the node first and names no device', () => {
     const m = chain();
     qmp(m, 'device_add', { driver: 'scsi-hd', id: 'sd1', drive: 'base' });
     expect(qmp(m, 'blockdev-open-tray', { id: 'sd1' })).toEqual(gen("Device 'sd1' is not removable"));
+    expect(qmp(m, 'blockdev-insert-medium', { id: 'sd1', 'node-name': 'nope' })).toEqual(gen("Node 'nope' not found"));
+    expect(qmp(m, 'blockdev-insert-medium', { id: 'sd1', 'node-name': 'mid' })).toEqual(gen('Device is not removable'));
+  });
+
+  it('change-medium on a fixed disk opens the image first, then refuses and closes it', () => {
+    const m = chain();
+    qmp(m, 'device_add', { driver: 'scsi-hd', id: 'sd1', drive: 'base' });
+    createImage(m.images, { filename: 'c1.qcow2', format: 'qcow2', size: 1 << 20 });
+    const nodes = m.graph.nodes().length;
+    expect(qmp(m, 'blockdev-change-medium', { id: 'sd1', filename: 'nope.qcow2' })).toEqual(gen("Could not open 'nope.qcow2': No such file or directory"));
+    expect(qmp(m, 'blockdev-change-medium', { id: 'sd1', filename: 'mid.qcow2' })).toEqual(gen('Failed to get "write" lock'));
+    expect(qmp(m, 'blockdev-change-medium', { id: 'sd1', filename: 'c1.qcow2' })).toEqual(gen("Device 'sd1' is not removable"));
+    expect(m.graph.nodes()).toHaveLength(nodes);
+  });
+
+  it('an empty closed tray refuses remove-medium too', () => {
+    const m = chain();
+    qmp(m, 'device_add', { driver: 'scsi-cd', id: 'cd0' });
+    expect(qmp(m, 'blockdev-remove-medium', { id: 'cd0' })).toEqual(gen("Tray of device 'cd0' is not open"));
+  });
+
+  it('inserting takes the device\'s image lock: a read-only scsi-cd cannot share an image written elsewhere', () => {
+    const m = chain();
+    qmp(m, 'device_add', { driver: 'scsi-cd', id: 'cd0' });
+    qmp(m, 'blockdev-open-tray', { id: 'cd0' });
+    qmp(m, 'blockdev-add', { driver: 'raw', 'node-name': 'r1', file: { driver: 'file', filename: 'base.qcow2' } });
+    expect(qmp(m, 'blockdev-insert-medium', { id: 'cd0', 'node-name': 'r1' })).toEqual(gen('Failed to get shared "write" lock'));
+    expect([m.graph.device('cd0')?.root, node(m, 'r1').readOnly]).toEqual([undefined, false]);
   });
 
   it('open, remove, insert, close: tray events when it moves, ENOMEDIUM meanwhile', () => {

@@ -20,20 +20,36 @@ import { genericError, ok, type QmpError, type QmpReply } from '../reply.ts';
 
 const idArgs = { device: optional(str), id: optional(str) };
 
-/** blockdev.c:qmp_get_blk + the removable check every tray command makes first. */
-function removableBackend(machine: Machine, args: { device?: string; id?: string }): BlockBackend | { readonly error: QmpError } {
+type DeviceBackend = BlockBackend & { readonly owner: { readonly kind: 'device' } };
+
+/** blockdev.c:qmp_get_blk: the device's BlockBackend by qdev id. */
+function deviceBackend(machine: Machine, args: { device?: string; id?: string }): DeviceBackend | { readonly error: QmpError } {
   if ((args.device === undefined) === (args.id === undefined)) return genericError("Need exactly one of 'device' and 'id'");
   // `device` names a legacy BlockBackend, which the sim never creates.
   const id = args.id ?? args.device ?? '';
   const backend = args.id === undefined ? undefined : machine.graph.device(id);
-  if (backend === undefined || backend.owner.kind !== 'device') return deviceNotFound(id);
+  if (backend === undefined || !isDevice(backend)) return deviceNotFound(id);
   if (backend.owner.driver === 'virtio-blk-pci') return genericError('Device does not have a block device backend');
-  if (backend.owner.removable !== true) return genericError(`Device '${id}' is not removable`);
   return backend;
 }
 
-function moveTray(machine: Machine, backend: BlockBackend, open: boolean): void {
-  if (backend.trayOpen === open || backend.owner.kind !== 'device') return;
+function isDevice(backend: BlockBackend): backend is DeviceBackend {
+  return backend.owner.kind === 'device';
+}
+
+/** The removable check of the tray commands (blockdev_open_tray, qmp_blockdev_remove_medium...). */
+function removableBackend(machine: Machine, args: { device?: string; id?: string }): DeviceBackend | { readonly error: QmpError } {
+  const backend = deviceBackend(machine, args);
+  if ('error' in backend) return backend;
+  return isRemovable(backend) ? backend : genericError(`Device '${backend.owner.qdevId}' is not removable`);
+}
+
+function isRemovable(backend: DeviceBackend): boolean {
+  return backend.owner.removable === true;
+}
+
+function moveTray(machine: Machine, backend: DeviceBackend, open: boolean): void {
+  if (backend.trayOpen === open) return;
   backend.trayOpen = open;
   machine.emit('DEVICE_TRAY_MOVED', { device: '', 'tray-open': open, id: backend.owner.qdevId });
 }
@@ -54,7 +70,8 @@ const removeMedium: CommandHandler<Machine> = (machine, raw) => {
   if (!a.ok) return { error: a.error };
   const backend = removableBackend(machine, a.value);
   if ('error' in backend) return backend;
-  if (!backend.trayOpen && backend.root !== undefined) return genericError(`Tray of device '${a.value.id}' is not open`);
+  // The tray is checked before the medium: an empty closed tray refuses too (probed on 7.2.22).
+  if (!backend.trayOpen) return genericError(`Tray of device '${a.value.id}' is not open`);
   ejectMedium(machine, backend);
   return ok({});
 };
@@ -66,21 +83,23 @@ function ejectMedium(machine: Machine, backend: BlockBackend): void {
   if (old !== undefined) releaseIfUnused(machine.graph, old);
 }
 
-/** Checks in 7.2's order (probed): node, node in use, tray, medium, image lock. */
-function insert(machine: Machine, backend: BlockBackend, nodeName: string): QmpReply {
+/**
+ * Checks in 7.2's order (probed): node, node in use, removable (a text without the id, from
+ * blockdev.c:blockdev_insert_medium), tray, medium, image lock.
+ */
+function insert(machine: Machine, backend: DeviceBackend, nodeName: string): QmpReply {
   const node = machine.graph.node(nodeName);
   if (node === undefined) return genericError(`Node '${nodeName}' not found`);
   // bdrv_has_blk: a user's backend; a drive bitmap's storage reference is not a user.
   if (machine.graph.parents(node).some((p) => p.kind === 'backend' && p.backend.owner.kind !== 'reference')) {
     return genericError(`Node '${nodeName}' is already in use`);
   }
+  if (!isRemovable(backend)) return genericError('Device is not removable');
   if (!backend.trayOpen) return genericError('Tray of the device is not open');
   if (backend.root !== undefined) return genericError('There already is a medium in the device');
-  if (backend.owner.kind === 'device') {
-    const locked = mediumLockConflict(machine.graph, node, backend.owner.driver);
-    if (locked !== undefined) return genericError(locked);
-    if (backend.owner.driver === 'scsi-cd') node.readOnly = true;
-  }
+  const locked = mediumLockConflict(machine.graph, node, backend.owner.driver);
+  if (locked !== undefined) return genericError(locked);
+  if (backend.owner.driver === 'scsi-cd') node.readOnly = true;
   backend.root = node;
   mediumInserted(backend);
   return ok({});
@@ -89,19 +108,26 @@ function insert(machine: Machine, backend: BlockBackend, nodeName: string): QmpR
 const insertMedium: CommandHandler<Machine> = (machine, raw) => {
   const a = parseArgs({ id: str, 'node-name': str }, raw);
   if (!a.ok) return { error: a.error };
-  const backend = removableBackend(machine, a.value);
+  const backend = deviceBackend(machine, a.value);
   return 'error' in backend ? backend : insert(machine, backend, a.value['node-name']);
 };
 
-/** qmp_blockdev_change_medium: open the image first, then open tray, remove, insert, close. */
+/**
+ * qmp_blockdev_change_medium: open the image first (so its open and lock errors come before the
+ * removable check, probed), then open tray, remove, insert, close.
+ */
 const changeMedium: CommandHandler<Machine> = (machine, raw) => {
   const a = parseArgs({ ...idArgs, filename: str, format: optional(str), force: optional(bool), 'read-only-mode': optional(enumOf('retain')) }, raw);
   if (!a.ok) return { error: a.error };
-  const backend = removableBackend(machine, a.value);
+  const backend = deviceBackend(machine, a.value);
   if ('error' in backend) return backend;
   // bdrv_open without a node-name: an auto-named node that closes when nothing uses it.
   const opened = openTree(machine, { driver: a.value.format ?? 'qcow2', file: { driver: 'file', filename: a.value.filename } });
   if (!opened.ok) return genericError(opened.message);
+  if (!isRemovable(backend)) {
+    releaseIfUnused(machine.graph, opened.node);
+    return genericError(`Device '${backend.owner.qdevId}' is not removable`);
+  }
   moveTray(machine, backend, true);
   ejectMedium(machine, backend);
   const inserted = insert(machine, backend, opened.node.nodeName);
