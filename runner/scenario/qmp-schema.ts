@@ -120,4 +120,4 @@ export function isKnownCommand(name: string): name is KnownCommand {
 }
 
 /** Argument names that are sizes in QAPI; the loader converts their strings to bytes. */
-export const sizeArguments: ReadonlySet<string> = new Set(['granularity', 'size']);
+export const sizeArguments: ReadonlySet<string> = new Set(['granularity', 'size', 'offset']);

@@ -23,6 +23,22 @@ describe('node names the steps create', () => {
     ]);
   });
 
+  it("sizes a raw window by its size, or by the rest of the file after its offset", () => {
+    const r = load(`graph:
+  disk: { driver: raw, size: 1M }
+steps:
+  - blockdev-add: { driver: raw, node-name: win, file: disk-file, offset: 512K, size: 256K }
+  - blockdev-add: { driver: raw, node-name: rest, file: disk-file, offset: 768K }
+  - io: win write 252K 4K
+  - io: win write 256K 4K
+  - io: rest write 256K 4K
+`);
+    expect(r.diagnostics.map((d) => `${d.span.line} ${d.code} ${d.message}`)).toEqual([
+      "9 io-out-of-range write 256K+4K ends past the end of 'win' (256K)",
+      "10 io-out-of-range write 256K+4K ends past the end of 'rest' (256K)",
+    ]);
+  });
+
   it('reports a nested duplicate and an unknown nested reference', () => {
     expect(codes(`steps:
   - blockdev-add: { driver: null-co, node-name: a, size: 1M }

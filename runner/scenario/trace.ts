@@ -140,7 +140,7 @@ function expectedError(v: unknown, at: Path, t: Tracer): ExpectedError | undefin
   }
 }
 
-/** QAPI size arguments (granularity, size) written as "64K" become numbers of bytes. */
+/** QAPI size arguments (granularity, size, raw's offset) written as "64K" become numbers of bytes. */
 function withSizes(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withSizes);
   if (v === null || typeof v !== 'object') return v;
@@ -265,7 +265,9 @@ function blockdevAddEffects(def: Record<string, unknown>, at: Path, t: Tracer): 
       if (role !== 'backing') childSize ??= size;
     }
   }
-  const size = typeof def['size'] === 'number' ? def['size'] : childSize;
+  // raw's `offset` without `size` leaves the rest of the file (block/raw-format.c:raw_getlength).
+  const offset = def['driver'] === 'raw' && typeof def['offset'] === 'number' ? def['offset'] : 0;
+  const size = typeof def['size'] === 'number' ? def['size'] : childSize === undefined ? undefined : Math.max(0, childSize - offset);
   const name = def['node-name'];
   if (typeof name !== 'string') return size;
   if (state.nodes.has(name)) t.report('duplicate-name', `node name '${name}' is already in use`, [...at, 'node-name']);

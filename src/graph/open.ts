@@ -10,7 +10,8 @@ import { parseArgs, type Args } from '../qmp/args.ts';
 import { BlkdebugDriver, type InjectErrorRule } from './drivers/blkdebug.ts';
 import { FileDriver } from './drivers/file.ts';
 import { NullDriver } from './drivers/null-co.ts';
-import { CopyOnReadDriver, PassThroughDriver, ThrottleDriver } from './drivers/passthrough.ts';
+import { CopyOnReadDriver, ThrottleDriver } from './drivers/passthrough.ts';
+import { RawDriver, rawWindow } from './drivers/raw.ts';
 import { Qcow2Driver } from './drivers/qcow2.ts';
 import { BlockNode, type ChildRole, type DiscardMode, type Driver } from './node.ts';
 import { checkNodeName } from './node-name.ts';
@@ -107,7 +108,7 @@ class Opener {
           return { ok: true, driver: new NullDriver(size, a['read-zeroes'] ?? false), children: [] };
         });
       case 'raw':
-        return this.parsed(DRIVER_SHAPES.raw, options, (a) => this.withChild(new PassThroughDriver('raw', false), 'file', a.file, formatChild(a, inherited)));
+        return this.parsed(DRIVER_SHAPES.raw, options, (a) => this.raw(a, inherited));
       case 'copy-on-read':
         return this.parsed(DRIVER_SHAPES['copy-on-read'], options, (a) => this.withChild(new CopyOnReadDriver(), 'file', a.file, filterChild(a, inherited)));
       case 'throttle':
@@ -161,6 +162,15 @@ class Opener {
     if (!backing.ok) return { ok: false, message: `Could not open backing file: ${backing.message}` };
     if (backing.node !== undefined) children.push(['backing', backing.node]);
     return { ok: true, driver: new Qcow2Driver(image), children };
+  }
+
+  /** raw checks its offset/size window against the file child once that is open (raw_open). */
+  private raw(a: Args<typeof DRIVER_SHAPES.raw>, inherited: Inherited): DriverBuilt {
+    const file = this.child(a.file, formatChild(a, inherited));
+    if (!file.ok) return file;
+    const window = rawWindow(a.offset, a.size, file.node.length());
+    if (typeof window === 'string') return { ok: false, message: window };
+    return { ok: true, driver: new RawDriver(window), children: [['file', file.node]] };
   }
 
   /** `backing`: absent opens the header's chain, null opens none, else a reference or definition. */

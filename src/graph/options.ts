@@ -48,7 +48,7 @@ const INJECT_ERROR = struct({
 export const DRIVER_SHAPES = {
   file: { ...COMMON, filename: str, locking: optional(enumOf('off', 'on', 'auto')) },
   qcow2: { ...COMMON, file: blockdevRef, backing: optional(blockdevRefOrNull) },
-  raw: { ...COMMON, file: blockdevRef },
+  raw: { ...COMMON, file: blockdevRef, offset: optional(int64), size: optional(int64) },
   'null-co': { ...COMMON, size: optional(int64), 'read-zeroes': optional(bool) },
   'copy-on-read': { ...COMMON, file: blockdevRef },
   throttle: { ...COMMON, file: blockdevRef, 'throttle-group': str },

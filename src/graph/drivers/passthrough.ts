@@ -1,6 +1,6 @@
 /**
  * Drivers that hand every request to one child at the same offsets: the filters copy-on-read,
- * throttle and blkdebug, and the raw format (no offset/size options). Requests go to the child
+ * throttle and blkdebug, and the base of the raw format (drivers/raw.ts). Requests go to the child
  * through the generic path with their flags (block: "Support BDRV_REQ_WRITE_UNCHANGED in
  * filters"), so the child counts them too (reference 2.3). Block status passes through
  * (bdrv_co_block_status_from_file / BDRV_BLOCK_RAW), and so does cluster size (bdrv_get_info).
