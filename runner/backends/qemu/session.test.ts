@@ -192,6 +192,29 @@ describeWithQemu('QEMU session with a device on a qcow2 chain (-M pc)', () => {
   });
 });
 
+describeWithQemu('QEMU session with SCSI devices added by steps', () => {
+  let s: BackendSession;
+  beforeAll(async () => {
+    s = await backend.open(qcow2Nodes('n0', 'n1'));
+  });
+  afterAll(() => s.close());
+
+  it('adds the controller before the first SCSI device and writes through it by qdev id', async () => {
+    expect(await s.qmp('device_add', { driver: 'scsi-hd', id: 'sd0', drive: 'n0', removable: true })).toEqual({ return: {} });
+    expect(await s.qmp('device_add', { driver: 'scsi-hd', id: 'sd1', drive: 'n1' })).toEqual({ return: {} });
+    await s.qmp('block-dirty-bitmap-add', { node: 'n0', name: 'b0', granularity: 65536 });
+    expect(await s.io('sd0', 'write 64K 4K')).toEqual({ ok: true });
+    expect(await s.qmp('blockdev-open-tray', { id: 'sd0' })).toEqual({ return: {} });
+    expect(await s.io('sd0', 'write 0 4K')).toEqual({ ok: false, message: 'write failed: No medium found' });
+    expect(bitmap(await s.observe(), 'n0', 'b0')?.extents).toEqual([{ offset: 65536, length: 65536 }]);
+  });
+
+  it('has a new QEMU add the controller again after a restart', async () => {
+    await s.restart();
+    expect(await s.qmp('device_add', { driver: 'scsi-cd', id: 'cd0' })).toEqual({ return: {} });
+  });
+});
+
 describeWithQemu('QEMU session cleanup', () => {
   it('leaves no process, directory or signal handler after close, and close is idempotent', async () => {
     const s = (await backend.open(qcow2Nodes('n0'))) as QemuSession;
