@@ -12,8 +12,8 @@
  * Permissions follow block.c:bdrv_default_perms for the roles the sim has: a format's file
  * child (storage) takes consistent read, plus write and resize when the format node is writable,
  * and never shares write or resize; a backing child (cow) takes at most consistent read and
- * unshares write and resize only if its parent does; a filter (and raw without offset) forwards
- * its parents' permissions. A guest device takes consistent read, and write unless read-only, and
+ * unshares write and resize only if its parent does; a filter or raw forwards its parents'
+ * permissions (a raw window with offset or size also unshares resize in QEMU: not modelled). A guest device takes consistent read, and write unless read-only, and
  * shares everything but write (hw/block/block.c:blkconf_apply_backend_options, resizable).
  * Jobs' internal BlockBackends are not modelled here: they take nothing.
  * Probed on 7.2.22: a second read-write qcow2 over an open image fails with the "write" text, a
@@ -25,7 +25,7 @@ import type { BlockGraph } from './graph.ts';
 import type { BlockNode } from './node.ts';
 
 /** The BLK_PERM_* bits that lock, in bit order (include/block/block-common.h). */
-export const PERMISSIONS = ['consistent read', 'write', 'write unchanged', 'resize'] as const;
+const PERMISSIONS = ['consistent read', 'write', 'write unchanged', 'resize'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /** What a parent takes on a child, or what a node holds: taken and not shared. */
@@ -37,7 +37,7 @@ export interface Perms {
 export const NO_PERMS: Perms = { perm: new Set(), unshared: new Set() };
 
 /** raw_co_create: creating an image takes write and resize and shares all but resize. */
-export const CREATE_PERMS: Perms = { perm: new Set(['write', 'resize']), unshared: new Set(['resize']) };
+const CREATE_PERMS: Perms = { perm: new Set(['write', 'resize']), unshared: new Set(['resize']) };
 
 /** A guest device's BlockBackend on its root node (blkconf_apply_backend_options). */
 export function devicePerms(readOnly: boolean): Perms {
