@@ -67,6 +67,11 @@ export interface NodeOptions {
   readonly readOnly: boolean;
   readonly discard: DiscardMode;
   readonly detectZeroes: DetectZeroes;
+  /**
+   * The blockdev options the node was opened with (bs->options), for the strong options its
+   * file name shows (graph/filename.ts). Job filter nodes have none.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
 }
 
 export class BlockNode {
@@ -75,6 +80,7 @@ export class BlockNode {
   readOnly: boolean;
   readonly discard: DiscardMode;
   readonly detectZeroes: DetectZeroes;
+  readonly options: Readonly<Record<string, unknown>> | undefined;
   /** Created by blockdev-add as a root: the monitor holds a reference until blockdev-del. */
   monitorOwned = false;
   /** Newest first, as QEMU inserts them (QLIST_INSERT_HEAD in bdrv_create_dirty_bitmap). */
@@ -90,6 +96,7 @@ export class BlockNode {
     this.readOnly = options.readOnly;
     this.discard = options.discard;
     this.detectZeroes = options.detectZeroes;
+    this.options = options.options;
   }
 
   child(role: ChildRole): BlockNode | undefined {

@@ -18,7 +18,9 @@ import { checkNodeName } from './node-name.ts';
 import { COMMON, DRIVER_SHAPES, isModelledDriver, type BlockdevRef } from './options.ts';
 import { ERRNO_BY_NUMBER } from './errno.ts';
 import { combine, lockConflict, NO_PERMS, storagePerms, type Perms } from './image-lock.ts';
-import type { ImageFormat, Qcow2Image } from '../image/image.ts';
+import type { Image, ImageFormat, Qcow2Image } from '../image/image.ts';
+import { makeAbsoluteFilename, nodeFilename } from './filename.ts';
+import { realpath } from './paths.ts';
 
 export type OpenResult = { readonly ok: true; readonly node: BlockNode } | { readonly ok: false; readonly message: string };
 
@@ -84,6 +86,7 @@ class Opener {
       readOnly: common['read-only'] ?? inherited.readOnly,
       discard: common.discard ?? inherited.discard,
       detectZeroes: common['detect-zeroes'] ?? 'off',
+      options,
     });
     for (const [role, child] of built.children) node.setChild(role, child);
     this.names.add(nodeName);
@@ -95,7 +98,7 @@ class Opener {
     switch (driver) {
       case 'file':
         return this.parsed(DRIVER_SHAPES.file, options, (a) => {
-          const image = this.machine.images.get(a.filename);
+          const image = this.image(a.filename);
           if (image === undefined) return { ok: false, message: `Could not open '${a.filename}': No such file or directory` };
           const lock = { locking: a.locking !== 'off', forceShare: a['force-share'] ?? inherited.forceShare };
           return { ok: true, driver: new FileDriver(image, lock), children: [] };
@@ -158,10 +161,20 @@ class Opener {
     const image = qcow2ImageBelow(file.node);
     if (image === undefined) return { ok: false, message: 'Image is not in qcow2 format' };
     const children: [ChildRole, BlockNode][] = [['file', file.node]];
-    const backing = this.backing(a.backing, image, new Set([image.filename]));
+    const backing = this.backing(a.backing, image, file.node, new Set([image.filename]));
     if (!backing.ok) return { ok: false, message: `Could not open backing file: ${backing.message}` };
     if (backing.node !== undefined) children.push(['backing', backing.node]);
-    return { ok: true, driver: new Qcow2Driver(image), children };
+    const driver = new Qcow2Driver(image);
+    // bdrv_open_backing_file: a chain opened from the header sets auto_backing_file to the backing
+    // node's file name; otherwise it stays the header's name (qcow2_do_open).
+    driver.autoBackingFile = a.backing === undefined && backing.node !== undefined ? nodeFilename(backing.node).filename : (image.backingFile ?? '');
+    return { ok: true, driver, children };
+  }
+
+  /** An image file by the name given (relative to QEMU's working directory). */
+  private image(path: string): Image | undefined {
+    const name = realpath(this.machine.images, path);
+    return name === undefined ? undefined : this.machine.images.get(name);
   }
 
   /** raw checks its offset/size window against the file child once that is open (raw_open). */
@@ -177,6 +190,7 @@ class Opener {
   private backing(
     ref: BlockdevRef | null | undefined,
     image: Qcow2Image,
+    file: BlockNode,
     seen: Set<string>,
   ): { ok: true; node: BlockNode | undefined } | { ok: false; message: string } {
     if (ref === null) return { ok: true, node: undefined };
@@ -184,11 +198,13 @@ class Opener {
     if (image.backingFile === undefined) return { ok: true, node: undefined };
     if (seen.has(image.backingFile)) return { ok: false, message: `Backing file chain loops back to '${image.backingFile}'` };
     seen.add(image.backingFile);
-    const backingImage = this.machine.images.get(image.backingFile);
-    if (backingImage === undefined) return { ok: false, message: `Could not open '${image.backingFile}': No such file or directory` };
+    // bdrv_get_full_backing_filename: the header's name relative to the overlay's file.
+    const filename = makeAbsoluteFilename(file, image.backingFile) ?? image.backingFile;
+    const backingImage = this.image(filename);
+    if (backingImage === undefined) return { ok: false, message: `Could not open '${filename}': No such file or directory` };
     const format: ImageFormat = image.backingFormat ?? backingImage.format;
     // Implicit backing nodes are read-only (bdrv_backing_options) and unnamed.
-    return this.child({ driver: format, 'read-only': true, file: { driver: 'file', filename: image.backingFile } }, TOP);
+    return this.child({ driver: format, 'read-only': true, file: { driver: 'file', filename } }, TOP);
   }
 }
 

@@ -3,6 +3,7 @@
  * (probed on 7.2.22). The device lookup comes first and a miss is class DeviceNotFound (libvirt
  * probes for it). Committing the active layer goes to the mirror (commit_active_start, reference 4.4).
  */
+import { nodeFilename } from '../graph/filename.ts';
 import type { BlockNode } from '../graph/node.ts';
 import { checkNodeName } from '../graph/node-name.ts';
 import type { Machine } from '../machine.ts';
@@ -31,9 +32,9 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
   if (heldByJob || graph.parents(bs).some((p) => p.kind === 'node')) return fail('Need a root block node');
   const blocked = busyNode(machine, [bs]);
   if (blocked !== undefined) return fail(blocked);
-  const top = resolveTop(graph.node.bind(graph), bs, a);
+  const top = resolveTop(machine, bs, a);
   if (typeof top === 'string') return fail(top);
-  const base = resolveBase(graph.node.bind(graph), top, a);
+  const base = resolveBase(machine, top, a);
   if (typeof base === 'string') return fail(base);
   const chain: BlockNode[] = [];
   for (let n: BlockNode | undefined = top; n !== undefined && n !== filterOrCow(base); n = filterOrCow(n)) chain.push(n);
@@ -56,25 +57,29 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
   return launch(machine, a, commitDriver(machine, { root: bs, top, base, filterNodeName: filterName, backingFile: a['backing-file'] }, a['job-id'] ?? ''));
 }
 
-type Lookup = (name: string) => BlockNode | undefined;
-
 /** A node named by `key`, which must lie in `chainTop`'s chain. */
-function nodeInChain(lookup: Lookup, name: string, chainTop: BlockNode): BlockNode | string {
-  const found = lookup(name);
+function nodeInChain(machine: Machine, name: string, chainTop: BlockNode): BlockNode | string {
+  const found = machine.graph.node(name);
   if (found === undefined) return `Cannot find device='' nor node-name='${name}'`;
   return chainContains(chainTop, found) ? found : `'${name}' is not in this backing file chain`;
 }
 
-function resolveTop(lookup: Lookup, bs: BlockNode, a: BlockCommitArgs): BlockNode | string {
+/**
+ * `top` names the active layer by its file name (a shortcut compare with bs->filename), else a
+ * node below it (bdrv_find_backing_image). QEMU compares with the name cached at the last refresh,
+ * which for a blockdev-add'ed node is its file child's until something (query-named-block-nodes,
+ * say) refreshes it; the sim always compares with the current name (probed on 7.2.22).
+ */
+function resolveTop(machine: Machine, bs: BlockNode, a: BlockCommitArgs): BlockNode | string {
   if (a['top-node'] !== undefined && a.top !== undefined) return "'top-node' and 'top' are mutually exclusive";
-  if (a['top-node'] !== undefined) return nodeInChain(lookup, a['top-node'], bs);
-  if (a.top === undefined || a.top === bs.driver.filename(bs)) return bs;
-  return findBackingImage(bs, a.top) ?? `Top image file ${a.top} not found`;
+  if (a['top-node'] !== undefined) return nodeInChain(machine, a['top-node'], bs);
+  if (a.top === undefined || a.top === nodeFilename(bs).filename) return bs;
+  return findBackingImage(machine.images, bs, a.top) ?? `Top image file ${a.top} not found`;
 }
 
-function resolveBase(lookup: Lookup, top: BlockNode, a: BlockCommitArgs): BlockNode | string {
+function resolveBase(machine: Machine, top: BlockNode, a: BlockCommitArgs): BlockNode | string {
   if (a['base-node'] !== undefined && a.base !== undefined) return "'base-node' and 'base' are mutually exclusive";
-  if (a['base-node'] !== undefined) return nodeInChain(lookup, a['base-node'], top);
-  if (a.base !== undefined) return findBackingImage(top, a.base) ?? `Can't find '${a.base}' in the backing chain`;
+  if (a['base-node'] !== undefined) return nodeInChain(machine, a['base-node'], top);
+  if (a.base !== undefined) return findBackingImage(machine.images, top, a.base) ?? `Can't find '${a.base}' in the backing chain`;
   return findBase(top);
 }

@@ -29,7 +29,7 @@ export function blockStream(machine: Machine, a: BlockStreamArgs): StartResult {
   if (top === undefined) return fail(`Cannot find device='${a.device}' nor node-name='${a.device}'`);
   let base: BlockNode | undefined;
   if (a.base !== undefined) {
-    base = findBackingImage(top, a.base);
+    base = findBackingImage(machine.images, top, a.base);
     if (base === undefined) return fail(`Can't find '${a.base}' in the backing chain`);
   }
   if (a['base-node'] !== undefined) {
@@ -61,5 +61,5 @@ export function blockStream(machine: Machine, a: BlockStreamArgs): StartResult {
   // sim checks first and leaves no trace (only the implicit-name counter would differ).
   const bad = jobCreateError(machine, a);
   if (bad !== undefined) return fail(bad);
-  return launch(machine, a, streamDriver(machine, { top, base, baseOverlay, filterNodeName: filterName, backingFile: a['backing-file'] }, a['job-id'] ?? ''));
+  return launch(machine, a, streamDriver(machine, { top, base, baseOverlay, filterNodeName: filterName, backingFile: a['backing-file'] ?? a.base }, a['job-id'] ?? ''));
 }

@@ -3,7 +3,11 @@
  * comment). A chain link is a filter's filtered child or a format node's `backing` child.
  */
 import { complement, type Range } from '../data/extent-map.ts';
+import { Qcow2Driver } from '../graph/drivers/qcow2.ts';
+import { backingOverridden, makeAbsoluteFilename, nodeFilename } from '../graph/filename.ts';
 import type { BlockGraph } from '../graph/graph.ts';
+import { pathHasProtocol, realpath } from '../graph/paths.ts';
+import type { ImageStore } from '../image/store.ts';
 import { BlockNode, type ChildRole, type Driver } from '../graph/node.ts';
 import { changeBackingFile } from '../image/image.ts';
 import type { Machine } from '../machine.ts';
@@ -37,12 +41,31 @@ export function findOverlay(top: BlockNode, base: BlockNode | undefined): BlockN
   return n;
 }
 
-/** bdrv_find_backing_image: a node below `top` whose image file is `filename`. */
-export function findBackingImage(top: BlockNode, filename: string): BlockNode | undefined {
-  for (let n = filterOrCow(top); n !== undefined; n = filterOrCow(n)) {
-    if (!n.driver.isFilter && n.driver.filename(n) === filename) return n;
+/**
+ * bdrv_find_backing_image: the node below `top` that `name` designates, walking the chain from
+ * top without filters. Below a node whose backing was overridden (graph/filename.ts) only that
+ * node's file name matches exactly, often a `json:{...}` one; below one opened from its header,
+ * `name` is taken relative to the overlay's directory and compared by realpath with the header's
+ * backing name taken the same way, or literally when either has a protocol prefix (`json:`).
+ * The overlay itself never matches.
+ */
+export function findBackingImage(images: ImageStore, top: BlockNode, name: string): BlockNode | undefined {
+  for (let curr = skipFilters(top); curr.child('backing') !== undefined && !curr.driver.isFilter; ) {
+    const below = skipFilters(curr.child('backing') as BlockNode);
+    if (backingMatches(images, curr, below, name)) return below;
+    curr = below;
   }
   return undefined;
+}
+
+function backingMatches(images: ImageStore, curr: BlockNode, below: BlockNode, name: string): boolean {
+  if (backingOverridden(curr)) return name === nodeFilename(below).filename;
+  const header = qcow2ImageOf(curr)?.backingFile ?? '';
+  const full = makeAbsoluteFilename(curr, header);
+  if (pathHasProtocol(name) || pathHasProtocol(header)) return name === header || name === full;
+  const wanted = makeAbsoluteFilename(curr, name);
+  const canonical = wanted === undefined ? undefined : realpath(images, wanted);
+  return canonical !== undefined && full !== undefined && canonical === realpath(images, full);
 }
 
 /** bdrv_find_base: the bottom of the chain. */
@@ -137,9 +160,15 @@ export function dropFilter(graph: BlockGraph, filter: BlockNode): void {
 export function rewriteBackingFile(overlay: BlockNode, base: BlockNode | undefined, backingFile: string | undefined): void {
   const image = qcow2ImageOf(overlay);
   if (image === undefined) return;
-  if (base === undefined) return changeBackingFile(image, undefined, undefined);
+  if (base === undefined) {
+    changeBackingFile(image, undefined, undefined);
+    if (overlay.driver instanceof Qcow2Driver) overlay.driver.autoBackingFile = '';
+    return;
+  }
   const format = base.driver.name;
-  const file = backingFile ?? base.driver.filename(base);
+  const file = backingFile ?? nodeFilename(base).filename;
   // A filter base's format name (QEMU writes it) is no image format; the next open then probes.
   changeBackingFile(image, file, format === 'qcow2' || format === 'raw' ? format : undefined);
+  // bdrv_change_backing_file also makes the new name the node's auto_backing_file.
+  if (overlay.driver instanceof Qcow2Driver) overlay.driver.autoBackingFile = file;
 }

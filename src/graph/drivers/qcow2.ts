@@ -26,6 +26,12 @@ export class Qcow2Driver implements Driver {
   readonly name = 'qcow2';
   readonly isFilter = false;
   readonly supportsDiscard = true;
+  /**
+   * bs->auto_backing_file: the header's backing file name, or for a backing node opened from the
+   * header that node's file name; bdrv_change_backing_file sets it to the name it writes. The node
+   * counts as having its backing overridden when this differs from the backing node's file name.
+   */
+  autoBackingFile = '';
 
   constructor(readonly image: Qcow2Image) {}
 

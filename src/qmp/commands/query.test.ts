@@ -25,9 +25,9 @@ describe('query-named-block-nodes', () => {
     findDirtyBitmap(n0, 'b0')?.markDirty(1000, 3000);
     expect(qmp('query-named-block-nodes', { flat: true })).toEqual({
       return: [
-        { 'node-name': 'n0-file', drv: 'file', ro: false },
+        { file: 'n0.qcow2', 'node-name': 'n0-file', drv: 'file', ro: false },
         {
-          'node-name': 'n0', drv: 'qcow2', ro: false,
+          file: 'n0.qcow2', 'node-name': 'n0', drv: 'qcow2', ro: false,
           'dirty-bitmaps': [
             { name: 'bad', recording: false, persistent: true, busy: false, granularity: 65536, count: 0, inconsistent: true },
             { name: 'p', recording: false, persistent: true, busy: false, granularity: 65536, count: 0 },
@@ -72,7 +72,7 @@ describe('query-block', () => {
       return: [
         {
           device: '', locked: false, removable: false, qdev: '/machine/peripheral/vd0/virtio-backend', type: 'unknown',
-          inserted: { 'node-name': 'n0', drv: 'qcow2', ro: false, 'dirty-bitmaps': [{ name: 'b0', recording: true, persistent: false, busy: false, granularity: 65536, count: 0 }] },
+          inserted: { file: 'n0.qcow2', 'node-name': 'n0', drv: 'qcow2', ro: false, 'dirty-bitmaps': [{ name: 'b0', recording: true, persistent: false, busy: false, granularity: 65536, count: 0 }] },
         },
         { device: '', locked: false, removable: false, qdev: '/machine/peripheral/cd0/virtio-backend', type: 'unknown' },
       ],

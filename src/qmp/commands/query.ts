@@ -1,17 +1,28 @@
 /**
- * query-named-block-nodes and query-block, reduced to what the simulator models: node-name, drv,
- * read-only, and `dirty-bitmaps` (block/qapi.c:bdrv_block_device_info; reference 3.1). In 7.2 the
- * bitmaps appear only in BlockDeviceInfo, i.e. per node and in query-block's `inserted`.
+ * query-named-block-nodes and query-block, reduced to what the simulator models: file, node-name,
+ * drv, read-only, backing_file and `dirty-bitmaps` (block/qapi.c:bdrv_block_device_info;
+ * reference 3.1). In 7.2 the bitmaps appear only in BlockDeviceInfo, i.e. per node and in
+ * query-block's `inserted`.
  */
 import { dirtyBitmapsField, nodesInQueryOrder } from '../../bitmaps/observe.ts';
+import { nodeFilename } from '../../graph/filename.ts';
 import type { BlockNode } from '../../graph/node.ts';
 import type { Machine } from '../../machine.ts';
 import { bool, optional, parseArgs } from '../args.ts';
 import type { CommandHandler, CommandTable } from '../dispatcher.ts';
 import { ok } from '../reply.ts';
 
+/** `file` is bs->filename after bdrv_refresh_filename, `backing_file` the backing node's (7.2.22). */
 function blockDeviceInfo(node: BlockNode) {
-  return { 'node-name': node.nodeName, drv: node.driver.name, ro: node.readOnly, ...dirtyBitmapsField(node) };
+  const backing = node.driver.isFilter ? undefined : node.child('backing');
+  return {
+    file: nodeFilename(node).filename,
+    'node-name': node.nodeName,
+    drv: node.driver.name,
+    ro: node.readOnly,
+    ...(backing === undefined ? {} : { backing_file: nodeFilename(backing).filename }),
+    ...dirtyBitmapsField(node),
+  };
 }
 
 const queryNamedBlockNodes: CommandHandler<Machine> = (machine, args) => {
