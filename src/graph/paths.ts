@@ -28,18 +28,13 @@ export function pathCombine(base: string, filename: string): string {
 }
 
 /**
- * realpath(3) over the image store: the canonical name of an existing image file, or undefined
- * (no such file, or outside the one directory the sim models).
+ * realpath(3) over the image store: the canonical name of an existing image file, or undefined.
+ * The one directory has no subdirectories, so `x/../base.qcow2` fails as it does when `x` does
+ * not exist, and so does anything absolute or leaving the directory.
  */
 export function realpath(store: ImageStore, path: string): string | undefined {
   if (pathIsAbsolute(path)) return undefined;
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.pop() === undefined) return undefined;
-    } else parts.push(part);
-  }
-  const name = parts.join('/');
-  return store.get(name) === undefined ? undefined : name;
+  const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+  const [name] = parts;
+  return parts.length === 1 && name !== undefined && name !== '..' && store.get(name) !== undefined ? name : undefined;
 }

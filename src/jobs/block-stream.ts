@@ -61,5 +61,5 @@ export function blockStream(machine: Machine, a: BlockStreamArgs): StartResult {
   // sim checks first and leaves no trace (only the implicit-name counter would differ).
   const bad = jobCreateError(machine, a);
   if (bad !== undefined) return fail(bad);
-  return launch(machine, a, streamDriver(machine, { top, base, baseOverlay, filterNodeName: filterName, backingFile: a['backing-file'] ?? a.base }, a['job-id'] ?? ''));
+  return launch(machine, a, streamDriver(machine, { top, base, baseOverlay, filterNodeName: filterName, backingFile: a['backing-file'] }, a['job-id'] ?? ''));
 }
