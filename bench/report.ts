@@ -1,4 +1,6 @@
 /** Timing and result lines shared by the bench sections. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** Milliseconds taken by fn, and its result. */
 export function timed<T>(fn: () => T): { ms: number; value: T } {
@@ -22,6 +24,46 @@ export function medianTimed<I, T>(reps: number, setup: () => I, fn: (input: I) =
   if (last === undefined) throw new RangeError('medianTimed needs reps >= 1');
   times.sort((a, b) => a - b);
   return { ms: times[times.length >> 1]!, value: last.value };
+}
+
+/** How long a turn waits after the forced GC: long enough for a burst of other work to pass. */
+export const SETTLE_MS = 25;
+
+/**
+ * `npm run bench` starts node without --expose-gc; V8 still lets a running process turn it on,
+ * and a fresh context then sees `gc`.
+ */
+const collectGarbage = ((): (() => void) => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/**
+ * Lets the machine settle before a timed turn: a full GC, so the turn does not pay for old
+ * garbage of earlier work (the young garbage a turn makes itself is still scavenged inside it),
+ * then a short pause so a burst of load from another process can pass.
+ */
+export async function settle(): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
+/** Median, fastest and slowest of some timings, in ms. */
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export function spread(times: readonly number[]): Spread {
+  const sorted = times.slice().sort((a, b) => a - b);
+  const median = sorted[sorted.length >> 1];
+  if (median === undefined) throw new RangeError('spread of no timings');
+  return { median, min: sorted[0] ?? median, max: sorted.at(-1) ?? median };
+}
+
+export function spreadText(s: Spread): string {
+  return `${s.median.toFixed(1)} ms (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
 }
 
 /** One benchmark line: what was measured, the value, the target and PASS/MISS. */
