@@ -3,7 +3,9 @@
  * named `#block…` if unnamed), references to existing nodes, and for qcow2 without a `backing`
  * member the backing chain from the image header, opened implicitly and read-only. Either the
  * whole tree opens or nothing is added to the graph. A qcow2 node takes its file child's image
- * lock as soon as the child is open, before its backing chain (graph/image-lock.ts).
+ * lock as soon as the child is open, before its backing chain (graph/image-lock.ts). File names
+ * are paths in QEMU's working directory (graph/paths.ts); a header's backing file name is taken
+ * relative to its overlay's file, and that is the name the implicit node shows (graph/filename.ts).
  */
 import type { Machine } from '../machine.ts';
 import { parseArgs, type Args } from '../qmp/args.ts';
