@@ -57,8 +57,8 @@ export async function run(): Promise<boolean> {
   for (const l of lines) console.log(l.text);
   console.log(`   (a), (b): medians (fastest-slowest) of ${BUILD_REPS - 1} and ${MERGE_REPS - 1} turns each side, taking turns, GC forced and a ${SETTLE_MS} ms pause before each`);
   console.log(`   (a) sparse ${spreadText(sa.spread)}, dense ${spreadText(da.spread)}; (b) sparse ${spreadText(sMerge.spread)}, dense ${spreadText(dMerge.spread)}`);
-  console.log(`   (c) medians of ${REPS} runs; count ${sCount.value}; count alone ${sCount.ms.toFixed(2)} vs ${dCount.ms.toFixed(1)} ms, sha256 alone ${sSha.ms.toFixed(1)} vs ${dSha.ms.toFixed(1)} ms)`);
-  console.log(`   (b) sparse: one pass over both sorted run lists into fresh leaves, reusing the target's used-up ones; dense: a word-wise OR loop over two Uint32Arrays of ${da.value.words.length} words)`);
+  console.log(`   (c) medians of ${REPS} runs; count ${sCount.value}; count alone ${sCount.ms.toFixed(2)} vs ${dCount.ms.toFixed(1)} ms, sha256 alone ${sSha.ms.toFixed(1)} vs ${dSha.ms.toFixed(1)} ms`);
+  console.log(`   (b) sparse: one pass over both sorted run lists into fresh leaves, reusing the target's used-up ones; dense: a word-wise OR loop over two Uint32Arrays of ${da.value.words.length} words`);
   return lines.every((l) => l.pass);
 }
 
