@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createImage } from '../image/create.ts';
 import { ImageStore } from '../image/store.ts';
-import { pathCombine, pathHasProtocol, realpath } from './paths.ts';
+import { lookupPath, pathCombine, pathHasProtocol, realpath } from './paths.ts';
 
 describe('pathHasProtocol', () => {
   it('sees a protocol only before the first slash', () => {
@@ -27,16 +27,35 @@ describe('realpath', () => {
   const store = new ImageStore();
   createImage(store, { filename: 'base.qcow2', format: 'qcow2', size: 65536 });
 
-  it('canonicalises names of existing images in the one directory', () => {
-    expect(realpath(store, './base.qcow2')).toBe('base.qcow2');
-    expect(realpath(store, './/base.qcow2')).toBe('base.qcow2');
-    expect(realpath(store, 'base.qcow2')).toBe('base.qcow2');
+  it('canonicalises names of existing images to absolute paths in the working directory', () => {
+    expect(realpath(store, './base.qcow2')).toBe('/dirtysim/session/base.qcow2');
+    expect(realpath(store, './/base.qcow2')).toBe('/dirtysim/session/base.qcow2');
+    expect(realpath(store, 'base.qcow2')).toBe('/dirtysim/session/base.qcow2');
+    expect(realpath(store, '/dirtysim/session/base.qcow2')).toBe('/dirtysim/session/base.qcow2');
+    expect(realpath(store, '../session/base.qcow2')).toBe('/dirtysim/session/base.qcow2');
+    expect(realpath(store, '/../dirtysim//./session/base.qcow2')).toBe('/dirtysim/session/base.qcow2');
   });
 
-  it('fails for missing files, absolute paths and paths leaving the directory', () => {
+  it('fails for missing files, missing directories and paths through a file', () => {
     expect(realpath(store, 'mid.qcow2')).toBeUndefined();
     expect(realpath(store, '/base.qcow2')).toBeUndefined();
     expect(realpath(store, '../base.qcow2')).toBeUndefined();
     expect(realpath(store, 'x/../base.qcow2')).toBeUndefined();
+    expect(realpath(store, 'base.qcow2/')).toBeUndefined();
+    expect(realpath(store, 'base.qcow2/../base.qcow2')).toBeUndefined();
+    expect(realpath(store, '/dirtysim/session')).toBeUndefined();
+  });
+});
+
+describe('lookupPath', () => {
+  const store = new ImageStore('/s');
+  createImage(store, { filename: 'a.qcow2', format: 'qcow2', size: 65536 });
+
+  it('finds the directory, its ancestors and its files only', () => {
+    expect(lookupPath(store, '.')).toEqual({ kind: 'directory', path: '/s' });
+    expect(lookupPath(store, '..')).toEqual({ kind: 'directory', path: '/' });
+    expect(lookupPath(store, '/s/./a.qcow2')).toEqual({ kind: 'file', name: 'a.qcow2' });
+    expect(lookupPath(store, '/t')).toBeUndefined();
+    expect(lookupPath(store, '/a.qcow2')).toBeUndefined();
   });
 });
