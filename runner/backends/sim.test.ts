@@ -59,6 +59,30 @@ describe('sim backend', () => {
     await s.close();
   });
 
+  it('opens graph files by absolute path in its session directory, as the QEMU backend does', async () => {
+    const s = await simBackend().open(setup);
+    const reply = await s.qmp('query-named-block-nodes', { flat: true });
+    const files = 'return' in reply ? (reply.return as { 'node-name': string; file: string }[]).map((n) => [n['node-name'], n.file]) : [];
+    expect(files).toEqual([
+      [
+        'top',
+        'json:{"backing": {"driver": "qcow2", "file": {"driver": "file", "filename": "/dirtysim/session/base.qcow2"}}, ' +
+          '"driver": "qcow2", "file": {"driver": "file", "filename": "/dirtysim/session/top.qcow2"}}',
+      ],
+      ['top-file', '/dirtysim/session/top.qcow2'],
+      ['base', '/dirtysim/session/base.qcow2'],
+      ['base-file', '/dirtysim/session/base.qcow2'],
+    ]);
+    // The overridden link: only the backing node's exact (absolute) name finds it.
+    expect(await s.qmp('block-stream', { 'job-id': 's0', device: 'top', base: 'base.qcow2' })).toEqual({
+      error: { class: 'GenericError', desc: "Can't find 'base.qcow2' in the backing chain" },
+    });
+    expect(await s.qmp('block-stream', { 'job-id': 's0', device: 'top', base: '/dirtysim/session/base.qcow2' })).toEqual({ return: {} });
+    // Host tools still name files relative to the session directory.
+    expect(await s.storedBitmaps?.('top.qcow2')).toEqual([]);
+    await s.close();
+  });
+
   it('refuses a setup the simulator rejects, naming the command', async () => {
     const bad: Setup = { ...setup, devices: [{ id: 'vda', drive: 'nowhere' }] };
     await expect(simBackend().open(bad)).rejects.toThrow(/^device_add .*nowhere/);

@@ -1,7 +1,11 @@
 /**
  * The in-process simulator as a Backend. A session builds the Setup the way a harness builds
  * QEMU's: `qemu-img create` for every image, qemu-io on each closed image, then blockdev-add
- * and device_add over QMP, so the simulator sees exactly the commands real QEMU would. Restart
+ * and device_add over QMP, so the simulator sees exactly the commands real QEMU would. Like the
+ * QEMU backend, it opens the graph's files by absolute paths in its session directory (the image
+ * store's, /dirtysim/session), so nodes get the same file names and `json:` names on both, and
+ * file-name arguments (block-stream base, block-commit top) resolve alike. Host-tool steps and
+ * `images:` name files relative to that directory, as qemu-img and qemu-io run in it. Restart
  * and crash rebuild the same graph over the same image files, after a clean quit or without one.
  */
 import { createImage } from '../../src/image/create.ts';
@@ -13,6 +17,7 @@ import { driveObservations } from './sim-drives.ts';
 import type { QmpEvent } from '../../src/qmp/reply.ts';
 import { DATA_SHOW_LIMIT, type Backend, type BackendSession, type ImageSpec, type IoReply, type Setup } from './backend.ts';
 import { JobStatusLog } from './job-run.ts';
+import { inSessionDir } from './qemu/graph-setup.ts';
 import { runSimJob } from './sim-run.ts';
 
 export function simBackend(): Backend {
@@ -113,10 +118,10 @@ function createImages(sim: Simulator, setup: Setup): string | undefined {
   return undefined;
 }
 
-/** blockdev-add of every node, then device_add of every device, as QEMU's harness does. */
+/** blockdev-add of every node by absolute file names, then device_add of every device, as QEMU's harness does. */
 function openGraph(sim: Simulator, setup: Setup): string | undefined {
   const commands: [string, Readonly<Record<string, unknown>>][] = [
-    ...setup.blockdevs.map((args): [string, Readonly<Record<string, unknown>>] => ['blockdev-add', args]),
+    ...setup.blockdevs.map((args): [string, Readonly<Record<string, unknown>>] => ['blockdev-add', inSessionDir(args, sim.images.directory)]),
     ...setup.devices.map(({ id, drive }): [string, Readonly<Record<string, unknown>>] => ['device_add', { driver: 'virtio-blk-pci', id, drive }]),
   ];
   for (const [command, args] of commands) {
