@@ -1,8 +1,11 @@
 /**
  * bdrv_img_create as drive-mirror, drive-backup and blockdev-snapshot-sync call it: a new image
- * as large as the source, optionally with a node's image as backing file (its format recorded
- * when it is one qemu-img writes into the header).
+ * as large as the source, optionally with a node as backing file, named by its bs->filename
+ * (graph/filename.ts), so a node whose backing link is overridden or a filter node writes its
+ * `json:{...}` name into the header (probed on 7.2.22 with qemu-img info). Its format is recorded
+ * when it is one the simulated header holds (qcow2, raw).
  */
+import { nodeFilename } from '../graph/filename.ts';
 import { createConflict } from '../graph/image-lock.ts';
 import type { BlockNode } from '../graph/node.ts';
 import { createImage } from '../image/create.ts';
@@ -19,8 +22,7 @@ export interface TargetImage {
   /**
    * Whose driver names the backing format. drive-mirror takes the node below implicit filters
    * (qmp_drive_mirror: bdrv_skip_implicit_filters); drive-backup and blockdev-snapshot-sync the
-   * node's own (source->drv->format_name). A filter's filename is its child's either way.
-   * Default: below-filters.
+   * node's own (source->drv->format_name). Default: below-filters.
    */
   readonly backingFormatOf?: 'node' | 'below-filters';
 }
@@ -33,7 +35,7 @@ export interface TargetImage {
 export function createTargetImage(machine: Machine, t: TargetImage): string | undefined {
   const locked = createConflict(machine.graph, t.filename);
   if (locked !== undefined) return locked;
-  const backingFile = t.backing?.driver.filename(t.backing);
+  const backingFile = t.backing === undefined ? undefined : nodeFilename(t.backing).filename;
   const formatNode = t.backing === undefined ? undefined : t.backingFormatOf === 'node' ? t.backing : skipFilters(t.backing);
   const backingFormat = formatNode?.driver.name;
   const created = createImage(machine.images, {
