@@ -27,7 +27,10 @@ export class Machine {
 
   constructor(
     readonly semantics: Semantics = 'qemu-7.2',
-    /** Survives the machine: a restarted machine opens the same images. */
+    /**
+     * Survives the machine: a restarted machine opens the same images. Its directory is this
+     * QEMU's working directory, against which relative file names resolve (graph/paths.ts).
+     */
     readonly images: ImageStore = new ImageStore(),
   ) {}
 

@@ -83,6 +83,11 @@ describe('sim backend', () => {
     await s.close();
   });
 
+  it('describes where its cases run', async () => {
+    expect(await simBackend().describe()).toBe('simulator (in-process)');
+    expect(await simBackend('worker thread').describe()).toBe('simulator (worker thread)');
+  });
+
   it('refuses a setup the simulator rejects, naming the command', async () => {
     const bad: Setup = { ...setup, devices: [{ id: 'vda', drive: 'nowhere' }] };
     await expect(simBackend().open(bad)).rejects.toThrow(/^device_add .*nowhere/);

@@ -20,10 +20,16 @@ import { JobStatusLog } from './job-run.ts';
 import { inSessionDir } from './qemu/graph-setup.ts';
 import { runSimJob } from './sim-run.ts';
 
-export function simBackend(): Backend {
+/**
+ * Where the simulator's cases run: in this thread (sessions from open(), as the book and tests use
+ * them), or in a worker thread that runs whole cases (runner/execute/sim-thread.ts).
+ */
+export type SimHost = 'in-process' | 'worker thread';
+
+export function simBackend(host: SimHost = 'in-process'): Backend {
   return {
     name: 'sim',
-    describe: async () => 'simulator (in-process)',
+    describe: async () => `simulator (${host})`,
     open: async (setup) => openSession(setup),
   };
 }
