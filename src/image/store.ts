@@ -44,12 +44,6 @@ export class ImageStore {
     return [...this.files.keys()];
   }
 
-  /** `path` as this directory's own path when it is in it, e.g. `base.qcow2` for `/dirtysim/session/base.qcow2`. */
-  relative(path: string): string {
-    const prefix = `${this.directory}/`;
-    return path.startsWith(prefix) ? path.slice(prefix.length) : path;
-  }
-
   private nameOf(path: string): string | undefined {
     const target = lookupPath(this, path);
     return target?.kind === 'file' ? target.name : undefined;
