@@ -25,6 +25,7 @@ describe('the simulator in a worker thread', () => {
   it('runs cases there with the same results as in-process', async () => {
     const b = simThreadBackend();
     expect(runsWholeCases(b)).toBe(true);
+    expect(await b.describe()).toMatch(/worker thread/);
     const { summary } = await runAll([scenario('ok', [add, expectB0]), scenario('dup', [add, add])], [b], [], { timeoutMs: 5000, bail: false });
     expect(summary.cases.map((r) => [r.id, r.status, r.failures.map((f) => f.code)])).toEqual([
       ['c.yaml#ok@sim', 'passed', []],

@@ -43,6 +43,7 @@ export function simThreadBackend(entry: URL = SIM_WORKER): WholeCaseBackend {
   let worker: CaseWorker | undefined;
   return {
     ...inProcess,
+    describe: simBackend('worker thread').describe,
     async runWhole(c, timeoutMs) {
       worker ??= new CaseWorker(entry);
       const started = performance.now();

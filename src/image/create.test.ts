@@ -27,6 +27,17 @@ describe('qemu-img create', () => {
     expect(store.filenames()).toEqual([]);
   });
 
+  it('cannot create outside the session directory (probed: qemu-img create -f qcow2 sub/x.qcow2 1M)', () => {
+    const store = new ImageStore();
+    for (const [filename, format] of [['sub/x.qcow2', 'qcow2'], ['/tmp/x.img', 'raw']] as const) {
+      expect(createImage(store, { filename, format, size: size('1M') })).toEqual({
+        ok: false,
+        message: `Could not create '${filename}': No such file or directory`,
+      });
+    }
+    expect(store.filenames()).toEqual([]);
+  });
+
   it('knows the length of a fresh qcow2 file (measured with qemu-img 7.2)', () => {
     const store = new ImageStore();
     const lengths = (['1M', '100G', '1T'] as const).map((s) => {

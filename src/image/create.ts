@@ -55,7 +55,8 @@ export function createImage(store: ImageStore, o: CreateOptions): CreateResult {
 }
 
 function put(store: ImageStore, image: Image): CreateResult {
-  store.put(image);
+  // The simulated host has only the session directory (and its parents): qemu-img's create fails elsewhere.
+  if (!store.put(image)) return { ok: false, message: `Could not create '${image.filename}': No such file or directory` };
   return { ok: true, image };
 }
 
