@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { size } from '../../src/size.ts';
-import type { Setup } from './backend.ts';
 import { simBackend } from './sim.ts';
+import { chainSetup } from './test-setup.ts';
 
-const setup: Setup = {
-  semantics: 'qemu-7.2',
-  images: [
-    { filename: 'base.qcow2', format: 'qcow2', size: size('2M'), data: ['write -P 0xaa 0 2M'] },
-    { filename: 'top.qcow2', format: 'qcow2', size: size('2M'), backing: { filename: 'base.qcow2', format: 'qcow2' }, data: [] },
-  ],
-  blockdevs: [
-    { driver: 'qcow2', 'node-name': 'base', file: { driver: 'file', filename: 'base.qcow2', 'node-name': 'base-file' } },
-    { driver: 'qcow2', 'node-name': 'top', backing: 'base', file: { driver: 'file', filename: 'top.qcow2', 'node-name': 'top-file' } },
-  ],
-  devices: [{ id: 'vda', drive: 'top' }],
-};
+const setup = chainSetup('2M', ['write -P 0xaa 0 2M']);
 
 const statuses = (events: readonly { event: string; data: Readonly<Record<string, unknown>> }[]) =>
   events.filter((e) => e.event === 'JOB_STATUS_CHANGE').map((e) => e.data['status']);

@@ -3,19 +3,9 @@ import { size } from '../../src/size.ts';
 import { Unsupported } from '../execute/unsupported.ts';
 import type { Setup } from './backend.ts';
 import { simBackend } from './sim.ts';
+import { chainSetup } from './test-setup.ts';
 
-const setup: Setup = {
-  semantics: 'qemu-7.2',
-  images: [
-    { filename: 'base.qcow2', format: 'qcow2', size: size('1M'), data: ['write -P 0xaa 0 128K'] },
-    { filename: 'top.qcow2', format: 'qcow2', size: size('1M'), backing: { filename: 'base.qcow2', format: 'qcow2' }, data: [] },
-  ],
-  blockdevs: [
-    { driver: 'qcow2', 'node-name': 'base', file: { driver: 'file', filename: 'base.qcow2', 'node-name': 'base-file' } },
-    { driver: 'qcow2', 'node-name': 'top', backing: 'base', file: { driver: 'file', filename: 'top.qcow2', 'node-name': 'top-file' } },
-  ],
-  devices: [{ id: 'vda', drive: 'top' }],
-};
+const setup = chainSetup('1M', ['write -P 0xaa 0 128K']);
 
 describe('sim backend', () => {
   it('builds images with their data, the graph and the device, then runs QMP and qemu-io', async () => {
