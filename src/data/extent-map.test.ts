@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ExtentMap } from './extent-map.ts';
+import { clipRuns, ExtentMap } from './extent-map.ts';
 
 describe('ExtentMap', () => {
   it('overwrites, merges equal neighbours and clears', () => {
@@ -50,5 +50,13 @@ describe('ExtentMap', () => {
         });
       }),
     );
+  });
+});
+
+describe('clipRuns', () => {
+  it('keeps only the parts inside the range, cut at its edges', () => {
+    const runs = [{ start: 0, end: 4, byte: 1 }, { start: 4, end: 10, byte: 2 }, { start: 10, end: 12, byte: 3 }];
+    expect(clipRuns(runs, 2, 10)).toEqual([{ start: 2, end: 4, byte: 1 }, { start: 4, end: 10, byte: 2 }]);
+    expect(clipRuns(runs, 12, 20)).toEqual([]);
   });
 });

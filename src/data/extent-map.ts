@@ -121,6 +121,13 @@ export function mergeRuns(runs: readonly Run[]): Run[] {
   return out;
 }
 
+/** The parts of `runs` inside [start, end), cut at its edges. */
+export function clipRuns(runs: readonly Run[], start: Bytes, end: Bytes): Run[] {
+  return runs
+    .filter((r) => r.end > start && r.start < end)
+    .map((r) => ({ start: Math.max(r.start, start), end: Math.min(r.end, end), byte: r.byte }));
+}
+
 /** The parts of [start, end) not covered by the sorted ranges `covered`. */
 export function complement(covered: readonly Range[], start: Bytes, end: Bytes): Range[] {
   const out: Range[] = [];

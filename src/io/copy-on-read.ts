@@ -10,7 +10,7 @@
  * generic path and dirties them. Verified on 7.2: COR consumed at a throttle node above a top
  * with [512K,640K) and [3M,3M+64K) allocated dirtied top for 4M minus those 192K.
  */
-import { complement, mergeRuns, type Run } from '../data/extent-map.ts';
+import { clipRuns, complement, mergeRuns, type Run } from '../data/extent-map.ts';
 import type { BlockNode, IoPath } from '../graph/node.ts';
 import type { Bytes } from '../size.ts';
 import { flags as makeFlags, type IoResult, type RequestFlags } from './request.ts';
@@ -42,7 +42,7 @@ export function copyOnRead(io: IoPath, node: BlockNode, offset: Bytes, bytes: By
       runs.push(...read.value);
     }
   }
-  return { ok: true, value: clip(mergeRuns(runs), offset, offset + bytes) };
+  return { ok: true, value: clipRuns(mergeRuns(runs), offset, offset + bytes) };
 }
 
 function writeBack(io: IoPath, node: BlockNode, offset: Bytes, bytes: Bytes, data: readonly Run[]): IoResult {
@@ -54,10 +54,4 @@ function writeBack(io: IoPath, node: BlockNode, offset: Bytes, bytes: Bytes, dat
       ? { kind: 'write-zeroes', offset, bytes, flags: WRITE_UNCHANGED }
       : { kind: 'write', offset, bytes, flags: WRITE_UNCHANGED, data },
   );
-}
-
-function clip(runs: readonly Run[], start: Bytes, end: Bytes): Run[] {
-  return runs
-    .filter((r) => r.end > start && r.start < end)
-    .map((r) => ({ start: Math.max(r.start, start), end: Math.min(r.end, end), byte: r.byte }));
 }

@@ -13,7 +13,7 @@
  * maps the whole 64K cluster at depth 0, holding the backing's bytes around the written ones.
  */
 import type { Range, Run } from '../../data/extent-map.ts';
-import { mergeRuns } from '../../data/extent-map.ts';
+import { clipRuns, mergeRuns } from '../../data/extent-map.ts';
 import type { Qcow2Image } from '../../image/image.ts';
 import { dirtyUnmodelled } from '../../io/dirtying.ts';
 import { DONE, failed, NO_FLAGS, type IoResult } from '../../io/request.ts';
@@ -134,11 +134,7 @@ export class Qcow2Driver implements Driver {
     for (let at = offset; at < offset + bytes; at += c) {
       const len = Math.min(c, offset + bytes - at);
       if (this.image.data.allocated(at, len).length > 0) return { io: failed('EIO'), changed };
-      this.image.data.setRuns(runs.filter((r) => r.end > at && r.start < at + len).map((r) => ({
-        start: Math.max(r.start, at),
-        end: Math.min(r.end, at + len),
-        byte: r.byte,
-      })));
+      this.image.data.setRuns(clipRuns(runs, at, at + len));
       changed = true;
     }
     return { io: DONE, changed };
