@@ -7,7 +7,7 @@ import { nodeFilename } from '../graph/filename.ts';
 import type { BlockNode } from '../graph/node.ts';
 import { checkNodeName } from '../graph/node-name.ts';
 import type { Machine } from '../machine.ts';
-import { chainContains, filterOrCow, findBackingImage, findBase, skipFilters } from './chain.ts';
+import { chainAbove, chainContains, filterOrCow, findBackingImage, findBase, skipFilters } from './chain.ts';
 import { commitDriver } from './commit.ts';
 import { commitActive } from './mirror-start.ts';
 import { busyNode } from './registry.ts';
@@ -36,9 +36,7 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
   if (typeof top === 'string') return fail(top);
   const base = resolveBase(machine, top, a);
   if (typeof base === 'string') return fail(base);
-  const chain: BlockNode[] = [];
-  for (let n: BlockNode | undefined = top; n !== undefined && n !== filterOrCow(base); n = filterOrCow(n)) chain.push(n);
-  const busy = busyNode(machine, chain);
+  const busy = busyNode(machine, chainAbove(top, filterOrCow(base)));
   if (busy !== undefined) return fail(busy);
   if (top === base) return fail('cannot commit an image into itself');
   if (top === bs) {

@@ -6,7 +6,7 @@
 import type { BlockNode } from '../graph/node.ts';
 import { checkNodeName } from '../graph/node-name.ts';
 import type { Machine } from '../machine.ts';
-import { chainContains, filterOrCow, findBackingImage, findOverlay } from './chain.ts';
+import { chainAbove, chainContains, filterOrCow, findBackingImage, findOverlay } from './chain.ts';
 import { busyNode } from './registry.ts';
 import { fail, jobCreateError, launch, type JobStartOptions, type StartResult } from './start.ts';
 import { streamDriver } from './stream.ts';
@@ -45,9 +45,7 @@ export function blockStream(machine: Machine, a: BlockStreamArgs): StartResult {
     if (!chainContains(top, bottom)) return fail(`Node '${a.bottom}' is not in a chain starting from '${a.device}'`);
     base = filterOrCow(bottom);
   }
-  const chain: BlockNode[] = [];
-  for (let n: BlockNode | undefined = top; n !== undefined && n !== base; n = filterOrCow(n)) chain.push(n);
-  const busy = busyNode(machine, chain);
+  const busy = busyNode(machine, chainAbove(top, base));
   if (busy !== undefined) return fail(busy);
   if (base === undefined && a['backing-file'] !== undefined) return fail('backing file specified, but streaming the entire chain');
   const baseOverlay = bottom ?? findOverlay(top, base);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createImage } from '../image/create.ts';
 import { Simulator } from '../simulator.ts';
+import { chainAbove } from './chain.ts';
 
 const MID_JSON =
   'json:{"backing": {"driver": "qcow2", "file": {"driver": "file", "filename": "./base.qcow2"}}, "driver": "qcow2", "file": {"driver": "file", "filename": "mid.qcow2"}}';
@@ -68,5 +69,15 @@ describe('block-commit top: and base:', () => {
   it('the active layer by its own file name', () => {
     expect(commit(chain('header'), { top: 'top.qcow2' })).toEqual({ return: {} });
     expect(commit(chain('header'), { top: './top.qcow2' })).toEqual(refused('Top image file ./top.qcow2 not found'));
+  });
+});
+
+describe('chainAbove', () => {
+  it('lists top down to base, base excluded, and the whole chain without a base', () => {
+    const s = chain('explicit');
+    const [top, mid, base] = ['top', 'mid', 'base'].map((n) => s.machine.graph.node(n)!);
+    expect(chainAbove(top, base).map((n) => n.nodeName)).toEqual(['top', 'mid']);
+    expect(chainAbove(top, undefined).map((n) => n.nodeName)).toEqual(['top', 'mid', 'base']);
+    expect(chainAbove(mid, mid)).toEqual([]);
   });
 });

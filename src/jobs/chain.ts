@@ -31,6 +31,16 @@ export function chainContains(top: BlockNode, node: BlockNode): boolean {
   return false;
 }
 
+/**
+ * The chain from `top` down to `base`, `base` excluded (all of it when `base` is undefined or not
+ * in it): the nodes a job between the two blocks and the ones its start checks for op blockers.
+ */
+export function chainAbove(top: BlockNode | undefined, base: BlockNode | undefined): BlockNode[] {
+  const out: BlockNode[] = [];
+  for (let n = top; n !== undefined && n !== base; n = filterOrCow(n)) out.push(n);
+  return out;
+}
+
 /** bdrv_find_overlay: the node directly above `base` in `top`'s chain (the last one if base is undefined). */
 export function findOverlay(top: BlockNode, base: BlockNode | undefined): BlockNode | undefined {
   let n = top;

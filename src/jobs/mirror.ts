@@ -21,7 +21,7 @@ import { genericPath } from '../io/path.ts';
 import { flags, NO_FLAGS, type Errno } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
 import type { Bytes } from '../size.ts';
-import { allocatedAbove, dropFilter, filterOrCow, findBase, insertFilter, releaseIfUnused, replaceNode, statusRun } from './chain.ts';
+import { allocatedAbove, chainAbove, dropFilter, filterOrCow, findBase, insertFilter, releaseIfUnused, replaceNode, statusRun } from './chain.ts';
 import type { Job, JobDriver, JobFailure, JobType, OnError, StepOutcome } from './job.ts';
 import { MirrorBitmap } from './mirror-bitmap.ts';
 import { MirrorTopDriver } from './mirror-top.ts';
@@ -99,9 +99,7 @@ class MirrorRun implements JobDriver {
   nodes(): readonly BlockNode[] {
     const { source, target } = this.plan;
     const out = [this.s.filter, source, target];
-    if (this.plan.type !== 'commit') return out;
-    for (let n = filterOrCow(source); n !== undefined && n !== target; n = filterOrCow(n)) out.push(n);
-    return out;
+    return this.plan.type === 'commit' ? [...out, ...chainAbove(filterOrCow(source), target)] : out;
   }
 
   step(job: Job): StepOutcome {

@@ -15,7 +15,7 @@ import type { BlockBackend } from '../graph/backend.ts';
 import { blkRead } from '../io/blk.ts';
 import { flags, type Errno } from '../io/request.ts';
 import type { Machine } from '../machine.ts';
-import { allocatedAbove, dropFilter, filterOrCow, insertFilter, releaseIfUnused, rewriteBackingFile, skipFilters, statusRun } from './chain.ts';
+import { allocatedAbove, chainAbove, dropFilter, filterOrCow, insertFilter, releaseIfUnused, rewriteBackingFile, skipFilters, statusRun } from './chain.ts';
 import { StreamCorDriver } from './cor-filter.ts';
 import type { Job, JobDriver, StepOutcome } from './job.ts';
 
@@ -60,9 +60,8 @@ class StreamRun implements JobDriver {
 
   /** stream_start blocks the filter, top and every node down to base. */
   nodes(): readonly BlockNode[] {
-    const out: BlockNode[] = this.filter === undefined ? [] : [this.filter];
-    for (let n: BlockNode | undefined = this.plan.top; n !== undefined && n !== this.plan.base; n = filterOrCow(n)) out.push(n);
-    return out;
+    const chain = chainAbove(this.plan.top, this.plan.base);
+    return this.filter === undefined ? chain : [this.filter, ...chain];
   }
 
   step(job: Job): StepOutcome {
