@@ -9,10 +9,10 @@
  */
 import { canStoreNewDirtyBitmap } from '../bitmaps/persistent-checks.ts';
 import type { BlockBackend } from '../graph/backend.ts';
-import { Qcow2Driver } from '../graph/drivers/qcow2.ts';
 import type { BlockGraph } from '../graph/graph.ts';
 import type { BlockNode } from '../graph/node.ts';
 import { skipFilters } from '../jobs/chain.ts';
+import { qcow2ImageOf } from '../persistence/qcow2-node.ts';
 import { genericError, type QmpError } from '../qmp/reply.ts';
 import type { Bytes } from '../size.ts';
 
@@ -40,7 +40,7 @@ function storedDriveBitmap(graph: BlockGraph, node: BlockNode, name: string): Bl
  * limits, and no stored bitmap of that name, node or drive, since they share one directory.
  */
 export function storageRefusal(graph: BlockGraph, node: BlockNode, name: string, granularity: Bytes): string | undefined {
-  const store = node.driver instanceof Qcow2Driver ? node.driver.image : undefined;
+  const store = qcow2ImageOf(node);
   // The image may also hold the entry of a device that does not exist now (persistence/drive.ts).
   // A taken name is refused before the qcow2 checks, as a duplicate node bitmap is.
   const taken = storedDriveBitmap(graph, node, name) !== undefined || store?.bitmaps.find(name) !== undefined;
