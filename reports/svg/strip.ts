@@ -9,14 +9,13 @@
  */
 import type { Bytes } from '../../src/size.ts';
 import type { Extent } from '../../runner/backends/backend.ts';
+import { cellSize } from '../../runner/expect/picture.ts';
 
 export const MAX_STRIP_CELLS = 512;
 
-/** The bytes one cell covers: a power-of-two multiple of the granularity, so cells align to granules. */
+/** The bytes one cell covers: the failure pictures' rule (cellSize), at the strip's wider bound. */
 export function stripCellBytes(size: Bytes, granularity: Bytes, maxCells = MAX_STRIP_CELLS): Bytes {
-  let cell = Math.max(1, granularity);
-  while (Math.ceil(size / cell) > maxCells) cell *= 2;
-  return cell;
+  return cellSize(size, granularity, maxCells);
 }
 
 /**

@@ -13,10 +13,14 @@ import type { Extent } from '../backends/backend.ts';
 
 export const MAX_CELLS = 64;
 
-/** The bytes one cell covers for a bitmap of this size and granularity. */
-export function cellSize(size: Bytes, granularity: Bytes): Bytes {
-  let cell = granularity;
-  while (Math.ceil(size / cell) > MAX_CELLS) cell *= 2;
+/**
+ * The bytes one cell covers for a bitmap of this size and granularity: a power-of-two multiple of
+ * the granularity, so cells align to granules. The book's strips (reports/svg/strip.ts) use the
+ * same rule with a wider bound.
+ */
+export function cellSize(size: Bytes, granularity: Bytes, maxCells = MAX_CELLS): Bytes {
+  let cell = Math.max(1, granularity);
+  while (Math.ceil(size / cell) > maxCells) cell *= 2;
   return cell;
 }
 
