@@ -81,4 +81,15 @@ describe('Simulator', () => {
     expect(sim.offlineIo('b.qcow2', 'qcow2', 'read -P 0xaa 0 64K')).toEqual({ ok: true });
     expect(sim.offlineIo('b.qcow2', 'qcow2', 'read -P 0xbb 0 64K')).toMatchObject({ ok: false });
   });
+
+  it('fills a closed image offline through the request path; reads resolve its backing file', () => {
+    const sim = new Simulator();
+    createImage(sim.images, { filename: 'b.qcow2', format: 'qcow2', size: size('1M') });
+    createImage(sim.images, { filename: 't.qcow2', format: 'qcow2', backingFile: 'b.qcow2', backingFormat: 'qcow2' });
+    expect(sim.offlineIo('b.qcow2', 'qcow2', 'write -P 0xaa 0 1M')).toEqual({ ok: true });
+    expect(sim.offlineIo('t.qcow2', 'qcow2', 'write -P 0x11 0 4K')).toEqual({ ok: true });
+    expect(sim.offlineIo('t.qcow2', 'qcow2', 'read -P 0xaa 4K 1020K')).toEqual({ ok: true });
+    expect(sim.offlineIo('t.qcow2', 'qcow2', 'write 1M 4K')).toEqual({ ok: false, message: 'write failed: Input/output error' });
+    expect(sim.offlineIo('nope', 'qcow2', 'read 0 1')).toEqual({ ok: false, message: "Could not open 'nope': No such file or directory" });
+  });
 });

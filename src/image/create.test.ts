@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { size } from '../size.ts';
 import { createImage } from './create.ts';
 import { qcow2HostLength } from './image.ts';
-import { offlineQemuIo } from './offline-io.ts';
 import { ImageStore } from './store.ts';
 
 describe('qemu-img create', () => {
@@ -45,18 +44,5 @@ describe('qemu-img create', () => {
       return r.ok && r.image.format === 'qcow2' ? qcow2HostLength(r.image) : -1;
     });
     expect(lengths).toEqual([196616, 198208, 212992]);
-  });
-});
-
-describe('offline qemu-io', () => {
-  it('fills a closed image through the request path; reads resolve its backing file', () => {
-    const store = new ImageStore();
-    createImage(store, { filename: 'b.qcow2', format: 'qcow2', size: size('1M') });
-    createImage(store, { filename: 't.qcow2', format: 'qcow2', backingFile: 'b.qcow2', backingFormat: 'qcow2' });
-    expect(offlineQemuIo(store, 'b.qcow2', 'write -P 0xaa 0 1M')).toEqual({ ok: true });
-    expect(offlineQemuIo(store, 't.qcow2', 'write -P 0x11 0 4K')).toEqual({ ok: true });
-    expect(offlineQemuIo(store, 't.qcow2', 'read -P 0xaa 4K 1020K')).toEqual({ ok: true });
-    expect(offlineQemuIo(store, 't.qcow2', 'write 1M 4K')).toEqual({ ok: false, message: 'write failed: Input/output error' });
-    expect(offlineQemuIo(store, 'nope', 'read 0 1')).toEqual({ ok: false, message: "Could not open 'nope': No such file or directory" });
   });
 });
