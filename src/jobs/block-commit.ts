@@ -11,7 +11,7 @@ import { chainAbove, chainContains, filterOrCow, findBackingImage, findBase, ski
 import { commitDriver } from './commit.ts';
 import { commitActive } from './mirror-start.ts';
 import { busyNode } from './registry.ts';
-import { fail, jobCreateError, launch, type JobStartOptions, type StartResult } from './start.ts';
+import { fail, jobCreateError, launch, notRootError, type JobStartOptions, type StartResult } from './start.ts';
 
 export interface BlockCommitArgs extends JobStartOptions {
   readonly device: string;
@@ -27,9 +27,8 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
   const { graph } = machine;
   const bs = graph.node(a.device);
   if (bs === undefined) return { ok: false, error: { class: 'DeviceNotFound', desc: `Device '${a.device}' not found` } };
-  // qmp_get_root_bs: bdrv_is_root_node, i.e. only BlockBackends above it (a job's hold counts).
-  const heldByJob = machine.jobs.some((j) => j.blocks(bs));
-  if (heldByJob || graph.parents(bs).some((p) => p.kind === 'node')) return fail('Need a root block node');
+  const notRoot = notRootError(machine, bs);
+  if (notRoot !== undefined) return fail(notRoot);
   const blocked = busyNode(machine, [bs]);
   if (blocked !== undefined) return fail(blocked);
   const top = resolveTop(machine, bs, a);

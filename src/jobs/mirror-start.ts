@@ -14,7 +14,7 @@ import { filterOrCow, findOverlay, skipFilters } from './chain.ts';
 import type { OnError } from './job.ts';
 import { mirrorDriver, type CopyMode, type MirrorPlan } from './mirror.ts';
 import { busyNode } from './registry.ts';
-import { fail, jobCreateError, launch, type JobStartOptions, type StartResult } from './start.ts';
+import { fail, jobCreateError, launch, notRootError, type JobStartOptions, type StartResult } from './start.ts';
 
 export type MirrorSyncMode = 'top' | 'full' | 'none' | 'incremental' | 'bitmap';
 
@@ -33,13 +33,11 @@ export interface MirrorOptions extends Omit<JobStartOptions, 'on-error'> {
   readonly unmap?: boolean;
 }
 
-/** qmp_get_root_bs: a node by name, with only BlockBackends above it (a job's hold counts as a parent). */
+/** qmp_get_root_bs: a node by name, with only BlockBackends above it. */
 export function rootNode(machine: Machine, name: string): BlockNode | string {
   const bs = machine.graph.node(name);
   if (bs === undefined) return `Cannot find device='${name}' nor node-name='${name}'`;
-  const heldByJob = machine.jobs.some((j) => j.blocks(bs));
-  if (heldByJob || machine.graph.parents(bs).some((p) => p.kind === 'node')) return 'Need a root block node';
-  return bs;
+  return notRootError(machine, bs) ?? bs;
 }
 
 /** The parts of a mirror's plan that the command decides before the common checks. */

@@ -1,7 +1,8 @@
 /**
- * What block-stream and block-commit share when starting a job: the option set QAPI gives both,
- * and block_job_create's checks in QEMU's order (job id, then speed).
+ * What the block-job commands share when starting a job: the option set QAPI gives them,
+ * qmp_get_root_bs, and block_job_create's checks in QEMU's order (job id, then speed).
  */
+import type { BlockNode } from '../graph/node.ts';
 import type { QmpError } from '../qmp/reply.ts';
 import type { Machine } from '../machine.ts';
 import type { JobDriver, OnError } from './job.ts';
@@ -19,6 +20,12 @@ export type StartResult = { readonly ok: true } | { readonly ok: false; readonly
 
 export const fail = (desc: string): StartResult => ({ ok: false, error: { class: 'GenericError', desc } });
 export const STARTED: StartResult = { ok: true };
+
+/** qmp_get_root_bs's refusal: `bs` has a node above it (a job's hold counts as a parent). */
+export function notRootError(machine: Machine, bs: BlockNode): string | undefined {
+  const heldByJob = machine.jobs.some((j) => j.blocks(bs));
+  return heldByJob || machine.graph.parents(bs).some((p) => p.kind === 'node') ? 'Need a root block node' : undefined;
+}
 
 /**
  * block_job_create's checks: a block job without job-id is named after the device's
