@@ -3,8 +3,8 @@
  * with the differing cells marked, and the unified diff of the canonical renderings.
  */
 import type { Failure } from '../runner/result.ts';
+import { esc } from './escape.ts';
 import { location, sourceExcerpt } from './excerpt.ts';
-import { esc } from './html-page.ts';
 import { pictureCells } from './svg/strip.ts';
 import { stripSvg } from './svg/strip-svg.ts';
 import { unifiedDiff } from './unified-diff.ts';

@@ -2,7 +2,7 @@
  * The one HTML document shell of the HTML report and the book: inline CSS, no script, no font,
  * nothing fetched, so a page opened from a CI artifact or offline looks the same.
  */
-import { esc } from './junit.ts';
+import { esc } from './escape.ts';
 
 const CSS = `
 :root { --dirty: #2563eb; --fresh: #ea580c; --clean: #eef1f5; --mark: #dc2626; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; }
@@ -70,5 +70,3 @@ export function stripLegend(parts: readonly (keyof typeof LEGEND)[]): string {
   const items = parts.map((p) => `<span style="background:${LEGEND[p][0]}"></span>${esc(LEGEND[p][1])}`);
   return `<p class="legend muted">Strips:${items.join('')}</p>`;
 }
-
-export { esc };

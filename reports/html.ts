@@ -6,7 +6,8 @@
 import type { CaseResult, RunSummary } from '../runner/result.ts';
 import { formatDiagnostic } from './format-case.ts';
 import { failureHtml } from './html-failure.ts';
-import { esc, htmlDocument, stripLegend } from './html-page.ts';
+import { esc } from './escape.ts';
+import { htmlDocument, stripLegend } from './html-page.ts';
 import { caseLabel, type ReporterFactory } from './reporter.ts';
 import { summaryLine } from './text.ts';
 

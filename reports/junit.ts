@@ -4,6 +4,7 @@
  * Files that failed to load appear as a suite with one erroring testcase, so CI shows them.
  */
 import type { CaseResult, RunSummary } from '../runner/result.ts';
+import { esc } from './escape.ts';
 import { formatDiagnostic, formatFailure } from './format-case.ts';
 import { caseLabel, palette, type ReporterFactory } from './reporter.ts';
 
@@ -68,15 +69,4 @@ function testcase(r: CaseResult): string[] {
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
-}
-
-/** XML 1.0 escaping; characters XML cannot carry at all (most C0 controls) are dropped. */
-export function esc(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }

@@ -5,7 +5,7 @@
  * pass: enough for the small graphs scenarios build). Filters are dashed, protocol nodes grey,
  * and each box lists the bitmaps that live there.
  */
-import { esc } from '../junit.ts';
+import { esc } from '../escape.ts';
 
 export type NodeKind = 'format' | 'protocol' | 'filter' | 'other';
 

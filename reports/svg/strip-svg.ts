@@ -5,7 +5,7 @@
  * (at least MIN_SHADE, so one dirty granule in a 128G cell stays visible); differing cells get a
  * red mark below the strip.
  */
-import { esc } from '../junit.ts';
+import { esc } from '../escape.ts';
 
 /** The lightest shade a cell with any dirty byte gets. */
 export const MIN_SHADE = 0.3;

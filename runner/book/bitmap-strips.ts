@@ -3,7 +3,7 @@
  * newly dirtied orange) and what QEMU reports of it (count, granularity, states).
  */
 import { formatSize } from '../../src/size.ts';
-import { esc } from '../../reports/html-page.ts';
+import { esc } from '../../reports/escape.ts';
 import { aggregate, stripCellBytes } from '../../reports/svg/strip.ts';
 import { stripSvg } from '../../reports/svg/strip-svg.ts';
 import type { TracedBitmap } from '../execute/trace.ts';

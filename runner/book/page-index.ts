@@ -1,6 +1,7 @@
 /** The book's front page: every scenario file by topic (its folder) and by tag. */
 import { dirname, basename } from 'node:path';
-import { esc, htmlDocument } from '../../reports/html-page.ts';
+import { esc } from '../../reports/escape.ts';
+import { htmlDocument } from '../../reports/html-page.ts';
 import type { BookCase } from './collect.ts';
 
 export interface ScenarioEntry {

@@ -3,7 +3,8 @@
  * the graph, which backends confirmed it, and the timeline of steps with every bitmap drawn
  * after each step.
  */
-import { esc, htmlDocument, stripLegend } from '../../reports/html-page.ts';
+import { esc } from '../../reports/escape.ts';
+import { htmlDocument, stripLegend } from '../../reports/html-page.ts';
 import { caseLabel } from '../../reports/reporter.ts';
 import { graphSvg } from '../../reports/svg/graph.ts';
 import type { BookCase, Confirmation } from './collect.ts';

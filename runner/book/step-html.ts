@@ -2,7 +2,7 @@
  * One step of a case's timeline: the step as written, its QMP command name, the error it expects,
  * the simulator's failures at it, and every bitmap after it.
  */
-import { esc } from '../../reports/html-page.ts';
+import { esc } from '../../reports/escape.ts';
 import { failureHtml } from '../../reports/html-failure.ts';
 import type { StepSnapshot } from '../execute/trace.ts';
 import type { Failure } from '../result.ts';
