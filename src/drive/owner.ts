@@ -12,7 +12,7 @@ import type { BlockNode } from '../graph/node.ts';
 import { releaseIfUnused } from '../jobs/chain.ts';
 import { genericError, type QmpError } from '../qmp/reply.ts';
 import type { Bytes } from '../size.ts';
-import { findDriveBitmap, followDeviceLength, releaseDriveBitmap, storageNode } from './drive-bitmap.ts';
+import { deviceLength, findDriveBitmap, followDeviceLength, releaseDriveBitmap, storageNode } from './drive-bitmap.ts';
 
 export type BitmapOwner = { readonly kind: 'node'; readonly node: BlockNode } | { readonly kind: 'device'; readonly backend: BlockBackend };
 
@@ -42,7 +42,7 @@ export function deviceNotFound(id: string): Failed {
 }
 
 /** A guest device's BlockBackend by qdev id (only guest devices: internal backends have none). */
-export function lookupDevice(graph: BlockGraph, id: string): { readonly backend: BlockBackend } | Failed {
+function lookupDevice(graph: BlockGraph, id: string): { readonly backend: BlockBackend } | Failed {
   const backend = graph.device(id);
   return backend === undefined ? deviceNotFound(id) : { backend };
 }
@@ -82,7 +82,7 @@ export function findOwnBitmap(owner: BitmapOwner, name: string): BdrvDirtyBitmap
 
 /** The length a new or scratch bitmap of this owner covers; undefined for a device without medium. */
 export function ownerLength(owner: BitmapOwner): Bytes | undefined {
-  return owner.kind === 'node' ? owner.node.length() : owner.backend.root?.length();
+  return owner.kind === 'node' ? owner.node.length() : deviceLength(owner.backend);
 }
 
 /** The default granularity: the node's, or the device's root's at the time (bdrv_get_default_bitmap_granularity). */
