@@ -119,7 +119,7 @@ function stringOption(node: BlockNode, key: string): string | undefined {
  * block.c:bdrv_dirname: the directory of the node's primary child's plain name (the file child of
  * a format node, the filtered child of a filter), or undefined when it has none.
  */
-export function nodeDirname(node: BlockNode): string | undefined {
+function nodeDirname(node: BlockNode): string | undefined {
   const primary = node.child('file') ?? node.filtered() ?? (node.driver.isFilter ? node.child('backing') : undefined);
   if (primary !== undefined) return nodeDirname(primary);
   const exact = nodeFilename(node).exact;

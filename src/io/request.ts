@@ -6,7 +6,7 @@
 import type { Run } from '../data/extent-map.ts';
 import type { Bytes } from '../size.ts';
 
-export const REQUEST_FLAGS = [
+const REQUEST_FLAGS = [
   'BDRV_REQ_COPY_ON_READ',
   'BDRV_REQ_ZERO_WRITE',
   'BDRV_REQ_MAY_UNMAP',
