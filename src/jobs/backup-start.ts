@@ -12,7 +12,6 @@
  * section ends: created, running, paused, running (probed, for the plain command too).
  */
 import type { BlockNode } from '../graph/node.ts';
-import { checkNodeName } from '../graph/node-name.ts';
 import { findDirtyBitmap } from '../bitmaps/node-bitmaps.ts';
 import { BDRV_BITMAP_ALLOW_RO } from '../bitmaps/dirty-bitmap.ts';
 import type { Machine } from '../machine.ts';
@@ -22,7 +21,7 @@ import { BlockCopyState, blockCopyClusterSize } from './block-copy.ts';
 import { appendCopyBeforeWrite } from './copy-before-write.ts';
 import type { OnError } from './job.ts';
 import { busyNode, startJob } from './registry.ts';
-import { jobCreateError, type JobStartOptions } from './start.ts';
+import { filterNameError, jobCreateError, type JobStartOptions } from './start.ts';
 
 /** qapi BackupCommon, less device and target. */
 export interface BackupOptions extends Omit<JobStartOptions, 'on-error'> {
@@ -132,11 +131,8 @@ function jobCreateRefusal(machine: Machine, source: BlockNode, target: BlockNode
     if (unusable !== undefined) return unusable;
   }
   if (source.length() !== target.length()) return 'Source and target image have different sizes';
-  const filterName = o['filter-node-name'];
-  if (filterName !== undefined) {
-    const bad = checkNodeName(machine.graph, new Set(), filterName);
-    if (bad !== undefined) return `Could not create node: ${bad}`;
-  }
+  const badName = filterNameError(machine, o['filter-node-name']);
+  if (badName !== undefined) return `Could not create node: ${badName}`;
   const clusterSize = blockCopyClusterSize(target);
   if (maxChunk !== 0 && maxChunk < clusterSize) return `Required max-chunk (${maxChunk}) is less than backup cluster size (${clusterSize})`;
   return jobCreateError(machine, o);

@@ -5,13 +5,12 @@
  */
 import { nodeFilename } from '../graph/filename.ts';
 import type { BlockNode } from '../graph/node.ts';
-import { checkNodeName } from '../graph/node-name.ts';
 import type { Machine } from '../machine.ts';
 import { chainAbove, chainContains, filterOrCow, findBackingImage, findBase, skipFilters } from './chain.ts';
 import { commitDriver } from './commit.ts';
 import { commitActive } from './mirror-start.ts';
 import { busyNode } from './registry.ts';
-import { fail, jobCreateError, launch, notRootError, type JobStartOptions, type StartResult } from './start.ts';
+import { fail, filterNameError, jobCreateError, launch, notRootError, type JobStartOptions, type StartResult } from './start.ts';
 
 export interface BlockCommitArgs extends JobStartOptions {
   readonly device: string;
@@ -47,10 +46,8 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
   const bad = jobCreateError(machine, a);
   if (bad !== undefined) return fail(bad);
   const filterName = a['filter-node-name'];
-  if (filterName !== undefined) {
-    const badName = checkNodeName(graph, new Set(), filterName);
-    if (badName !== undefined) return fail(badName);
-  }
+  const badName = filterNameError(machine, filterName);
+  if (badName !== undefined) return fail(badName);
   return launch(machine, a, commitDriver(machine, { root: bs, top, base, filterNodeName: filterName, backingFile: a['backing-file'] }, a['job-id'] ?? ''));
 }
 

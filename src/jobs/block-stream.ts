@@ -4,11 +4,10 @@
  * backing-file misuse, then the filter's node name ("Could not create node: …"), then the job id.
  */
 import type { BlockNode } from '../graph/node.ts';
-import { checkNodeName } from '../graph/node-name.ts';
 import type { Machine } from '../machine.ts';
 import { chainAbove, chainContains, filterOrCow, findBackingImage, findOverlay } from './chain.ts';
 import { busyNode } from './registry.ts';
-import { fail, jobCreateError, launch, type JobStartOptions, type StartResult } from './start.ts';
+import { fail, filterNameError, jobCreateError, launch, type JobStartOptions, type StartResult } from './start.ts';
 import { streamDriver } from './stream.ts';
 
 export interface BlockStreamArgs extends JobStartOptions {
@@ -51,10 +50,8 @@ export function blockStream(machine: Machine, a: BlockStreamArgs): StartResult {
   const baseOverlay = bottom ?? findOverlay(top, base);
   if (baseOverlay === undefined) return fail(`'${base?.nodeName}' is not in the backing chain of '${top.nodeName}'`);
   const filterName = a['filter-node-name'];
-  if (filterName !== undefined) {
-    const bad = checkNodeName(graph, new Set(), filterName);
-    if (bad !== undefined) return fail(`Could not create node: ${bad}`);
-  }
+  const badName = filterNameError(machine, filterName);
+  if (badName !== undefined) return fail(`Could not create node: ${badName}`);
   // The filter exists before block_job_create checks the id; a failure removes it again, so the
   // sim checks first and leaves no trace (only the implicit-name counter would differ).
   const bad = jobCreateError(machine, a);

@@ -7,14 +7,13 @@
  * name, then block_job_create's job id and speed.
  */
 import { defaultGranularity } from '../bitmaps/node-bitmaps.ts';
-import { checkNodeName } from '../graph/node-name.ts';
 import type { BlockNode } from '../graph/node.ts';
 import type { Machine } from '../machine.ts';
 import { filterOrCow, findOverlay, skipFilters } from './chain.ts';
 import type { OnError } from './job.ts';
 import { mirrorDriver, type CopyMode, type MirrorPlan } from './mirror.ts';
 import { busyNode } from './registry.ts';
-import { fail, jobCreateError, launch, notRootError, type JobStartOptions, type StartResult } from './start.ts';
+import { fail, filterNameError, jobCreateError, launch, notRootError, type JobStartOptions, type StartResult } from './start.ts';
 
 export type MirrorSyncMode = 'top' | 'full' | 'none' | 'incremental' | 'bitmap';
 
@@ -64,7 +63,7 @@ export function mirrorCommon(machine: Machine, a: MirrorOptions, setup: MirrorSe
   if ((a['buf-size'] ?? 0) < 0) return fail("Invalid parameter 'buf-size'");
   if (skipFilters(source) === skipFilters(target)) return fail("Can't mirror node into itself");
   const filterName = a['filter-node-name'];
-  const badName = filterName === undefined ? undefined : checkNodeName(machine.graph, new Set(), filterName);
+  const badName = filterNameError(machine, filterName);
   if (badName !== undefined) return fail(badName);
   const bad = jobCreateError(machine, a);
   if (bad !== undefined) return fail(bad);
@@ -117,10 +116,8 @@ export interface ActiveCommitPlan {
  * on-error serves both sides. mirror_start_job names the filter before the job id is checked.
  */
 export function commitActive(machine: Machine, a: JobStartOptions, p: ActiveCommitPlan): StartResult {
-  if (p.filterNodeName !== undefined) {
-    const badName = checkNodeName(machine.graph, new Set(), p.filterNodeName);
-    if (badName !== undefined) return fail(badName);
-  }
+  const badName = filterNameError(machine, p.filterNodeName);
+  if (badName !== undefined) return fail(badName);
   const bad = jobCreateError(machine, a);
   if (bad !== undefined) return fail(bad);
   const onError = a['on-error'] ?? 'report';

@@ -2,6 +2,7 @@
  * What the block-job commands share when starting a job: the option set QAPI gives them,
  * qmp_get_root_bs, and block_job_create's checks in QEMU's order (job id, then speed).
  */
+import { checkNodeName } from '../graph/node-name.ts';
 import type { BlockNode } from '../graph/node.ts';
 import type { QmpError } from '../qmp/reply.ts';
 import type { Machine } from '../machine.ts';
@@ -25,6 +26,15 @@ export const STARTED: StartResult = { ok: true };
 export function notRootError(machine: Machine, bs: BlockNode): string | undefined {
   const heldByJob = machine.jobs.some((j) => j.blocks(bs));
   return heldByJob || machine.graph.parents(bs).some((p) => p.kind === 'node') ? 'Need a root block node' : undefined;
+}
+
+/**
+ * A job filter's filter-node-name: well formed and unused, as opening the filter checks it.
+ * Stream and backup open it through block.c:bdrv_insert_node, which prepends "Could not create
+ * node: "; mirror and commit call bdrv_new_open_driver directly and report it bare.
+ */
+export function filterNameError(machine: Machine, name: string | undefined): string | undefined {
+  return name === undefined ? undefined : checkNodeName(machine.graph, new Set(), name);
 }
 
 /**
