@@ -44,3 +44,11 @@ export interface Diagnostic {
   readonly message: string;
   readonly span: SourceSpan;
 }
+
+/**
+ * Identifies a span across cases and backends: one expectation value is one span however many
+ * matrix cases, fragments' users or backends observe it.
+ */
+export function spanKey(s: Pick<SourceSpan, 'file' | 'start' | 'end'>): string {
+  return `${s.file}\0${s.start}\0${s.end}`;
+}

@@ -4,18 +4,18 @@
  * unverified corner of the reference) even when the scenario's expectation happens to match one.
  */
 import type { Failure } from '../result.ts';
+import { spanKey } from '../source.ts';
 import type { CaseRun } from './run-case.ts';
 
 export function disagreements(runs: readonly CaseRun[]): Failure[] {
   const ran = runs.filter((r) => r.result.status === 'passed' || r.result.status === 'failed');
   const [first, ...others] = ran;
   if (first === undefined) return [];
-  const key = (s: { start: number; end: number; file: string }) => `${s.file}\0${s.start}\0${s.end}`;
-  const reference = new Map(first.observed.map((o) => [key(o.span), o]));
+  const reference = new Map(first.observed.map((o) => [spanKey(o.span), o]));
   const failures: Failure[] = [];
   for (const other of others) {
     for (const o of other.observed) {
-      const ref = reference.get(key(o.span));
+      const ref = reference.get(spanKey(o.span));
       if (ref === undefined || ref.text === null || o.text === null || ref.text === o.text) continue;
       const a = first.result.backend;
       const b = other.result.backend;

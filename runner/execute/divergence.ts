@@ -5,9 +5,9 @@
  * the model's) become known divergences: shown in every report, never failing the case.
  */
 import type { CaseResult, Failure, KnownDivergence } from '../result.ts';
-import { expectationNames, spanKey, type Divergence } from '../scenario/divergence.ts';
+import { expectationNames, type Divergence } from '../scenario/divergence.ts';
 import type { ScenarioCase } from '../scenario/types.ts';
-import type { SourceSpan } from '../source.ts';
+import { spanKey, type SourceSpan } from '../source.ts';
 import { disagreements } from './disagreement.ts';
 import type { CaseRun } from './run-case.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectationNames, spanKey } from './divergence.ts';
+import { spanKey } from '../source.ts';
+import { expectationNames } from './divergence.ts';
 import { loadScenarioText } from './load.ts';
 
 const TEXT = `scenario: s

@@ -11,7 +11,7 @@
  * under `expect:`: a bitmap key `node/name` (all its fields) or `node/name.field`, a job id or
  * `id.field`, a node-name under `nodes:`, and an `io:` line as written ("vda read -P 0x11 0 4K").
  */
-import type { Diagnostic, SourceSpan } from '../source.ts';
+import { spanKey, type Diagnostic, type SourceSpan } from '../source.ts';
 import { didYouMean } from './suggest.ts';
 import type { Spanned, Step } from './types.ts';
 import { spanAtPath, type Locate } from './zod-issues.ts';
@@ -30,9 +30,6 @@ export interface DivergenceInput {
   readonly reason: string;
   readonly only?: readonly string[] | undefined;
 }
-
-/** Identifies a span across backends' observations and failures. */
-export const spanKey = (s: Pick<SourceSpan, 'file' | 'start' | 'end'>): string => `${s.file}\0${s.start}\0${s.end}`;
 
 /** Every expectation value's span (by spanKey) with the names that cover it. */
 export function expectationNames(steps: readonly Step[]): Map<string, string[]> {

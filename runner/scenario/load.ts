@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Semantics } from '../backends/backend.ts';
-import type { Diagnostic } from '../source.ts';
+import { spanKey, type Diagnostic } from '../source.ts';
 import { applies, axesLabel, stepWhen, checkWhen, combinations, interpolate, type Axes, type AxisValue, type Matrix } from './expand.ts';
 import { locator, merge, type Merged } from './fragments.ts';
 import { readDivergence } from './divergence.ts';
@@ -182,7 +182,7 @@ function imageNodes(blockdevs: readonly Readonly<Record<string, unknown>>[]): Ma
 function dedupe(diags: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const out = diags.filter((d) => {
-    const key = `${d.span.file}\0${d.span.start}\0${d.span.end}\0${d.code}\0${d.message}`;
+    const key = `${spanKey(d.span)}\0${d.code}\0${d.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

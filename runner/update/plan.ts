@@ -5,6 +5,7 @@
  * right: that span is refused with the values named, never collapsed to one case's value.
  */
 import type { ObservedValue } from '../expect/outcome.ts';
+import { spanKey } from '../source.ts';
 import type { Edit } from './splice.ts';
 
 export interface Sighting {
@@ -28,7 +29,7 @@ export interface UpdatePlan {
 export function planUpdate(sightings: readonly Sighting[]): UpdatePlan {
   const bySpan = new Map<string, Sighting[]>();
   for (const s of sightings) {
-    const key = `${s.value.span.file}\0${s.value.span.start}\0${s.value.span.end}`;
+    const key = spanKey(s.value.span);
     bySpan.set(key, [...(bySpan.get(key) ?? []), s]);
   }
   const edits = new Map<string, Edit[]>();
