@@ -13,8 +13,9 @@
  * child (storage) takes consistent read, plus write and resize when the format node is writable,
  * and never shares write or resize; a backing child (cow) takes at most consistent read and
  * unshares write and resize only if its parent does; a filter or raw forwards its parents'
- * permissions (a raw window with offset or size also unshares resize in QEMU: not modelled). A guest device takes consistent read, and write unless read-only, and
- * shares everything but write (hw/block/block.c:blkconf_apply_backend_options, resizable).
+ * permissions (a raw window with offset or size also unshares resize in QEMU: not modelled). A
+ * guest device takes consistent read, and write unless read-only, and shares everything but
+ * write (hw/block/block.c:blkconf_apply_backend_options, resizable).
  * Jobs' internal BlockBackends are not modelled here: they take nothing.
  * Probed on 7.2.22: a second read-write qcow2 over an open image fails with the "write" text, a
  * read-only one with the "shared" one, a bare file or raw node (no parent takes anything)
