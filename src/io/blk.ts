@@ -19,9 +19,8 @@ export type BlkTarget = BlockBackend | BlockNode;
 
 /** The root to submit to, or why the request is refused before reaching it. */
 function checkRange(target: BlkTarget, offset: number, bytes: number): { root: BlockNode } | ReturnType<typeof failed> {
-  const backend = 'owner' in target ? target : undefined;
-  const root = backend === undefined ? (target as BlockNode) : backend.root;
-  if (root === undefined || backend?.trayOpen === true) return failed('ENOMEDIUM');
+  const root = 'owner' in target ? target.root : target;
+  if (root === undefined || ('owner' in target && target.trayOpen)) return failed('ENOMEDIUM');
   const len = root.length();
   if (offset < 0 || bytes < 0 || offset > len || len - offset < bytes) return failed('EIO');
   return { root };
