@@ -16,8 +16,8 @@ import { Unsupported } from '../execute/unsupported.ts';
 import { driveObservations } from './sim-drives.ts';
 import type { QmpEvent } from '../../src/qmp/reply.ts';
 import { DATA_SHOW_LIMIT, type Backend, type BackendSession, type ImageSpec, type IoReply, type Setup } from './backend.ts';
+import { graphCommands } from './graph-commands.ts';
 import { JobStatusLog } from './job-run.ts';
-import { inSessionDir } from './qemu/graph-setup.ts';
 import { runSimJob } from './sim-run.ts';
 
 /**
@@ -124,13 +124,9 @@ function createImages(sim: Simulator, setup: Setup): string | undefined {
   return undefined;
 }
 
-/** blockdev-add of every node by absolute file names, then device_add of every device, as QEMU's harness does. */
+/** The graph's commands as the QEMU backend sends them, less its throttle groups: the simulator has no such objects (a throttle node only names its group). */
 function openGraph(sim: Simulator, setup: Setup): string | undefined {
-  const commands: [string, Readonly<Record<string, unknown>>][] = [
-    ...setup.blockdevs.map((args): [string, Readonly<Record<string, unknown>>] => ['blockdev-add', inSessionDir(args, sim.images.directory)]),
-    ...setup.devices.map(({ id, drive }): [string, Readonly<Record<string, unknown>>] => ['device_add', { driver: 'virtio-blk-pci', id, drive }]),
-  ];
-  for (const [command, args] of commands) {
+  for (const [command, args] of graphCommands(setup, sim.images.directory)) {
     const reply = sim.qmp(command, args);
     if (isError(reply)) return `${command} ${JSON.stringify(args)}: ${reply.error.desc}`;
   }

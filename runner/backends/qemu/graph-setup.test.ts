@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Setup } from '../backend.ts';
-import { buildGraph, inSessionDir, throttleGroups } from './graph-setup.ts';
+import { inSessionDir } from '../graph-commands.ts';
+import { buildGraph, throttleGroups } from './graph-setup.ts';
 
 describe('inSessionDir', () => {
   it('moves nested file-node names into the session directory and leaves the rest alone', () => {

@@ -1,34 +1,15 @@
 /**
  * Builds a Setup's block graph in a freshly started QEMU: throttle groups (object-add, since a
- * throttle node names a group that must exist first), blockdev-add of each node with file names
- * moved into the session directory, then device_add of each guest device. Run again verbatim after
- * restart and crash, so persistent bitmaps are autoloaded from the same image files.
+ * throttle node names a group that must exist first), then the graph's commands both backends
+ * send (graph-commands.ts). Run again verbatim after restart and crash, so persistent bitmaps are
+ * autoloaded from the same image files.
  */
-import { isAbsolute, join } from 'node:path';
 import type { QmpReply } from '../../../src/qmp/reply.ts';
 import type { Setup } from '../backend.ts';
+import { graphCommands, isRecord, type Json } from '../graph-commands.ts';
 import { isLost, type QmpLost } from './qmp-client.ts';
 
 export type Execute = (command: string, args: Readonly<Record<string, unknown>>) => Promise<QmpReply | QmpLost>;
-
-type Json = Readonly<Record<string, unknown>>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Rewrites every relative `filename` of a `file` protocol node, however deeply nested, into `dir`. */
-export function inSessionDir(args: Json, dir: string): Json {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) {
-    if (key === 'filename' && args['driver'] === 'file' && typeof value === 'string' && !isAbsolute(value)) {
-      out[key] = join(dir, value);
-    } else {
-      out[key] = isRecord(value) ? inSessionDir(value, dir) : value;
-    }
-  }
-  return out;
-}
 
 /** Throttle groups named by throttle nodes anywhere in the blockdev arguments, in order. */
 export function throttleGroups(blockdevs: readonly Json[]): string[] {
@@ -47,8 +28,7 @@ export async function buildGraph(execute: Execute, setup: Setup, dir: string): P
   const commands: [string, Json][] = [
     // Unlimited groups: the throttle node is there for its place in the graph, not to slow I/O.
     ...throttleGroups(setup.blockdevs).map((id): [string, Json] => ['object-add', { 'qom-type': 'throttle-group', id, limits: {} }]),
-    ...setup.blockdevs.map((args): [string, Json] => ['blockdev-add', inSessionDir(args, dir)]),
-    ...setup.devices.map(({ id, drive }): [string, Json] => ['device_add', { driver: 'virtio-blk-pci', id, drive }]),
+    ...graphCommands(setup, dir),
   ];
   for (const [command, args] of commands) {
     const reply = await execute(command, args);
