@@ -23,6 +23,15 @@ describe('BdrvDirtyBitmap', () => {
     expect(extents(b)).toEqual([[0, K64], [size('1M'), K64]]);
   });
 
+  it('set and reset edit a disabled bitmap, as a job edits its own (bdrv_set_dirty_bitmap)', () => {
+    const b = BdrvDirtyBitmap.create(undefined, M8, K64, { disabled: true });
+    b.set(100, 2 * K64);
+    expect(extents(b)).toEqual([[0, 3 * K64]]);
+    b.reset(K64, K64);
+    expect(extents(b)).toEqual([[0, K64], [2 * K64, K64]]);
+    expect(b.recording).toBe(false);
+  });
+
   it('starts disabled when asked, with the flags given', () => {
     const b = BdrvDirtyBitmap.create('p', M8, K64, { disabled: true, persistent: true });
     expect([b.recording, b.busy, b.persistent, b.readonly, b.inconsistent]).toEqual([false, false, true, false, false]);

@@ -150,6 +150,17 @@ export class BdrvDirtyBitmap {
     else if (s.kind === 'active' && !s.disabled) s.contents.set(offset, bytes);
   }
 
+  /**
+   * bdrv_set_dirty_bitmap / bdrv_reset_dirty_bitmap: a job marking or clearing its own bitmap's
+   * range, whatever the enabled state (the mirror's bitmap, block/mirror.c). Active bitmaps only.
+   */
+  set(offset: Bytes, bytes: Bytes): void {
+    this.#active('set').contents.set(offset, bytes);
+  }
+  reset(offset: Bytes, bytes: Bytes): void {
+    this.#active('reset').contents.reset(offset, bytes);
+  }
+
   /** The node received a write whose range the simulator does not model; keep the first reason. */
   markUnmodelled(reason: string): void {
     const s = this.#state;

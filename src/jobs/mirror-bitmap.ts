@@ -2,13 +2,12 @@
  * The mirror's anonymous dirty bitmap on the source node (mirror_start_job; reference 4.4, 4.5):
  * listed without a name, enabled in background copy mode so guest writes mark it through the one
  * dirtying rule, disabled in write-blocking mode. The job itself sets and resets ranges whatever
- * the enabled state (bdrv_set_dirty_bitmap / bdrv_reset_dirty_bitmap); BdrvDirtyBitmap offers no
- * range reset, so each change goes through a copy of the contents.
+ * the enabled state (bdrv_set_dirty_bitmap / bdrv_reset_dirty_bitmap).
  */
 import type { BdrvDirtyBitmap } from '../bitmaps/dirty-bitmap.ts';
 import { createDirtyBitmap, releaseDirtyBitmap } from '../bitmaps/node-bitmaps.ts';
 import type { BlockNode } from '../graph/node.ts';
-import type { DirtyExtent, HBitmap } from '../hbitmap/hbitmap.ts';
+import type { DirtyExtent } from '../hbitmap/hbitmap.ts';
 import type { Bytes } from '../size.ts';
 
 export class MirrorBitmap {
@@ -37,20 +36,14 @@ export class MirrorBitmap {
   }
 
   set(offset: Bytes, bytes: Bytes): void {
-    this.change((bits) => bits.set(offset, bytes));
+    this.bitmap.set(offset, bytes);
   }
   reset(offset: Bytes, bytes: Bytes): void {
-    this.change((bits) => bits.reset(offset, bytes));
+    this.bitmap.reset(offset, bytes);
   }
 
   /** bdrv_release_dirty_bitmap. */
   release(): void {
     releaseDirtyBitmap(this.node, this.bitmap);
-  }
-
-  private change(edit: (bits: HBitmap) => void): void {
-    const copy = this.bitmap.backup();
-    edit(copy.contents);
-    this.bitmap.restore(copy);
   }
 }
