@@ -12,7 +12,12 @@ import { HBitmap } from '../hbitmap/hbitmap.ts';
 import type { Bytes } from '../size.ts';
 
 export class InternalBitmap {
-  /** The bits; the listed bitmap gets a copy after each change (it offers no range reset). */
+  /**
+   * The bits, sized at creation; the listed bitmap gets a copy after each change (a whole clone,
+   * where BdrvDirtyBitmap.set/reset would edit in place). So after a block_resize of the node,
+   * which the sim allows during a backup, the next change gives the listed bitmap contents of the
+   * old size again while its size stays the new one.
+   */
   readonly #bits: HBitmap;
 
   private constructor(
