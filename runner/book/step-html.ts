@@ -25,7 +25,7 @@ export function stepHtml(step: Step, index: number, snapshot: StepSnapshot | und
 }
 
 /** The QMP command name, or the step's own keyword (io, restart, crash, expect). */
-export function commandName(step: Step): string {
+function commandName(step: Step): string {
   return step.kind === 'qmp' ? step.command : step.kind;
 }
 

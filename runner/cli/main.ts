@@ -12,7 +12,7 @@ import { bookCommand, type BookFlags } from './book-command.ts';
 import { loadAll } from './load-all.ts';
 import { DEFAULT_PATHS, runCommand, type RunFlags } from './run-command.ts';
 
-export const processIo: CliIo = {
+const processIo: CliIo = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   env: process.env,

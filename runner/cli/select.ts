@@ -22,7 +22,7 @@ export function selectCases(cases: readonly ScenarioCase[], sel: Selection): Sce
 }
 
 /** 1-based shard of an id: FNV-1a (32-bit), stable across machines and Node versions. */
-export function shardOf(id: string, count: number): number {
+function shardOf(id: string, count: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     h ^= id.charCodeAt(i);

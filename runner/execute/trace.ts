@@ -52,7 +52,7 @@ export function stepTracer(): StepTracer {
   };
 }
 
-export function traceBitmaps(nodes: readonly NodeObservation[], previous: readonly TracedBitmap[]): TracedBitmap[] {
+function traceBitmaps(nodes: readonly NodeObservation[], previous: readonly TracedBitmap[]): TracedBitmap[] {
   const before = new Map(previous.map((b) => [b.key, b.observation.extents]));
   return nodes.flatMap((n) => {
     let anonymous = 0;

@@ -15,7 +15,7 @@ type Field = keyof BitmapFields;
 const UNREADABLE = 'unreadable';
 const FIELDS: readonly Field[] = ['dirty', 'count', 'granularity', 'map', 'sha256', 'recording', 'busy', 'persistent', 'inconsistent'];
 
-export function findBitmap(nodes: readonly NodeObservation[], node: string, name: string): BitmapObservation | undefined {
+function findBitmap(nodes: readonly NodeObservation[], node: string, name: string): BitmapObservation | undefined {
   return nodes.find((n) => n.nodeName === node)?.bitmaps.find((b) => b.name === name);
 }
 

@@ -10,7 +10,7 @@ import type { ImageExpectation } from '../scenario/types.ts';
 import type { CheckOutcome } from './outcome.ts';
 
 /** The YAML flow text of a directory, e.g. `[{ name: b1, granularity: 64K, flags: [auto] }]`. */
-export function renderDirectory(entries: readonly StoredBitmapInfo[] | undefined): string {
+function renderDirectory(entries: readonly StoredBitmapInfo[] | undefined): string {
   if (entries === undefined) return 'no such image';
   return `[${entries.map((e) => `{ name: ${e.name}, granularity: ${formatSize(e.granularity)}, flags: [${e.flags.join(', ')}] }`).join(', ')}]`;
 }

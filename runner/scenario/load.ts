@@ -23,7 +23,7 @@ import { issueDiagnostics, spanAtPath, type Locate } from './zod-issues.ts';
 
 export { isFragmentPath } from './fragments.ts';
 
-export const readFileOrUndefined: ReadFile = (path) => {
+const readFileOrUndefined: ReadFile = (path) => {
   try {
     return readFileSync(path, 'utf8');
   } catch {

@@ -17,7 +17,7 @@ const When = z
   .record(z.string(), z.union([Scalar, z.array(Scalar)]))
   .meta(desc('Run this step only in matrix cases whose axes have these values (a list: any of them)'));
 
-export const SemanticsName = z
+const SemanticsName = z
   .enum(['qemu-7.2', 'write-unchanged-clean'])
   .meta(desc('qemu-7.2: what QEMU 7.2 does; write-unchanged-clean: WRITE_UNCHANGED writes dirty nothing'));
 
@@ -65,7 +65,7 @@ const StoredBitmap = z
   })
   .meta(desc('One entry of the image\'s qcow2 bitmap directory'));
 
-export const Expectations = z
+const Expectations = z
   .strictObject({
     when: When.optional(),
     bitmaps: z
@@ -231,5 +231,3 @@ export const FragmentFile = z.strictObject({
 
 /** The file schema with steps left to stepSchemaFor, for precise per-step diagnostics. */
 export const ScenarioShape = ScenarioFile.extend({ steps: z.array(z.unknown()).optional() });
-
-export const topLevelKeys: readonly string[] = Object.keys(ScenarioFile.shape);

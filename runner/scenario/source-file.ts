@@ -28,7 +28,7 @@ export function spanAt(src: SourceFile, start: number, end: number): SourceSpan 
   return { file: src.file, start, end: Math.max(end, start), line, col, sourceLine };
 }
 
-export function spanOfNode(src: SourceFile, node: Node): SourceSpan {
+function spanOfNode(src: SourceFile, node: Node): SourceSpan {
   const [start, valueEnd] = node.range ?? [0, 0];
   return spanAt(src, start, valueEnd);
 }

@@ -77,7 +77,7 @@ export function describe(v: unknown): string {
   return String(v);
 }
 
-export function valueAt(value: unknown, path: Path): unknown {
+function valueAt(value: unknown, path: Path): unknown {
   let v = value;
   for (const p of path) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -98,7 +98,7 @@ interface Def {
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /** The keys an object schema at `path` allows (for did-you-mean), through optional/record/union. */
-export function objectKeysAt(schema: z.ZodType, path: Path): string[] {
+function objectKeysAt(schema: z.ZodType, path: Path): string[] {
   const def = defOf(schema);
   if (def.innerType) return objectKeysAt(def.innerType, path);
   if (def.options) return def.options.flatMap((o) => objectKeysAt(o, path));

@@ -19,7 +19,7 @@ export interface InstanceOptions {
   readonly timeoutMs: number;
 }
 
-export function qemuArgs(qmpSocket: string, withDevices: boolean): string[] {
+function qemuArgs(qmpSocket: string, withDevices: boolean): string[] {
   const machine = withDevices ? ['-M', 'pc', '-S', '-accel', 'tcg'] : ['-M', 'none'];
   return [...machine, '-nodefaults', '-display', 'none', '-qmp', `unix:${qmpSocket},server=on,wait=off`];
 }

@@ -30,7 +30,7 @@ interface NamedNode {
   readonly 'dirty-bitmaps'?: readonly DirtyInfo[];
 }
 
-export const IMPLICIT_PREFIX = '#implicit';
+const IMPLICIT_PREFIX = '#implicit';
 
 /** QEMU's node names mapped to history-independent ones; explicit names map to themselves. */
 export function canonicalNames(nodeNamesNewestFirst: readonly string[]): Map<string, string> {

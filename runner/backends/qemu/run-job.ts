@@ -20,7 +20,7 @@ export interface EventSource {
   sync(id: string): Promise<string[] | QmpLost>;
 }
 
-export const CHUNKS_ON_QEMU = 'run by chunks: QEMU cannot stop a job after exactly N chunks';
+const CHUNKS_ON_QEMU = 'run by chunks: QEMU cannot stop a job after exactly N chunks';
 
 export async function runQemuJob(source: EventSource, id: string, limit: JobLimit): Promise<RunReply | QmpLost> {
   if (typeof limit === 'object' && 'chunks' in limit) throw new Unsupported(CHUNKS_ON_QEMU);
