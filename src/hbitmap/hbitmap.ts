@@ -151,10 +151,9 @@ export class HBitmap {
   }
 
   /**
-   * hbitmap_merge: OR `source` into this. Sizes must be equal: the caller checks, as
-   * bdrv_merge_dirty_bitmap does, and a mismatch here throws as a caller bug. With different granularities this is hbitmap_sparse_merge:
-   * each dirty byte run of the source, clipped to size, is set here and so rounded out to our
-   * granules.
+   * hbitmap_merge: OR `source` into this; sizes must be equal. With different granularities this
+   * is hbitmap_sparse_merge: each dirty byte run of the source, clipped to size, is set here and
+   * so rounded out to our granules.
    */
   mergeFrom(source: HBitmap): void {
     // QEMU asserts this (hbitmap_can_merge); bdrv_merge_dirty_bitmap reports it to the user first.

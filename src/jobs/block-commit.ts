@@ -51,7 +51,7 @@ export function blockCommit(machine: Machine, a: BlockCommitArgs): StartResult {
   return launch(machine, a, commitDriver(machine, { root: bs, top, base, filterNodeName: filterName, backingFile: a['backing-file'] }, a['job-id'] ?? ''));
 }
 
-/** A node named by `key`, which must lie in `chainTop`'s chain. */
+/** The node called `name` (top-node, base-node), which must lie in `chainTop`'s chain. */
 function nodeInChain(machine: Machine, name: string, chainTop: BlockNode): BlockNode | string {
   const found = machine.graph.node(name);
   if (found === undefined) return `Cannot find device='' nor node-name='${name}'`;
