@@ -3,11 +3,12 @@
  * on QEMU when asked (`--backend qemu|both`, skipped with the reason when QEMU is missing), and
  * write the static site. Exit code as for `run`: a book with failing cases is still written.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Backend } from '../backends/backend.ts';
 import { renderBook } from '../book/book.ts';
 import { collectBook, type BookBackend } from '../book/collect.ts';
+import { readFileOrUndefined } from '../scenario/load.ts';
 import type { CliIo } from './io.ts';
 import { describeInvalid, loadAll } from './load-all.ts';
 import { parseTimeout } from './options.ts';
@@ -33,7 +34,7 @@ export async function bookCommand(paths: readonly string[], flags: BookFlags, io
   const qemu = resolved.backends.find((b) => b.name === 'qemu');
   const others: BookBackend[] = [flags.backend === 'sim' || qemu === undefined ? { name: 'qemu', unavailable: 'not asked (run with --backend both to confirm on QEMU)' } : await qemuEntry(qemu)];
   const cases = await collectBook(loaded.cases, sim, others, { timeoutMs: timeout.value });
-  const pages = renderBook(cases, readOrUndefined);
+  const pages = renderBook(cases, readFileOrUndefined);
   try {
     for (const [path, html] of pages) {
       const target = join(flags.out, path);
@@ -55,12 +56,4 @@ async function qemuEntry(qemu: Backend): Promise<BookBackend> {
   const { detectQemu } = await import('../backends/qemu/detect.ts');
   const found = await detectQemu();
   return found.installed ? { name: 'qemu', backend: qemu, description: found.description } : { name: 'qemu', unavailable: found.reason };
-}
-
-function readOrUndefined(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

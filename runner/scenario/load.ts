@@ -23,7 +23,8 @@ import { issueDiagnostics, spanAtPath, type Locate } from './zod-issues.ts';
 
 export { isFragmentPath } from './fragments.ts';
 
-const readFileOrUndefined: ReadFile = (path) => {
+/** A file's text, or undefined when it cannot be read (the caller says what that means). */
+export const readFileOrUndefined: ReadFile = (path) => {
   try {
     return readFileSync(path, 'utf8');
   } catch {
