@@ -116,7 +116,7 @@ function expandCase(m: Merged, axes: Axes, locate: Locate, diags: Diagnostic[]):
   }
 
   const file = shape.data;
-  const semantics: Semantics = typeof axes['semantics'] === 'string' ? (axes['semantics'] as Semantics) : typeof file.semantics === 'string' ? file.semantics : 'qemu-7.2';
+  const semantics = caseSemantics(axes, file.semantics);
   const { compiled, built } = traceCase(file, steps, { ...axes, semantics }, locate, diags);
   const label = axesLabel(axes);
   return [{
@@ -165,9 +165,13 @@ function checkReferencesAnyway(value: Record<string, unknown>, steps: readonly u
   const part = Object.fromEntries(['graph', 'devices', 'semantics'].filter((k) => k in value).map((k) => [k, value[k]]));
   const declared = ScenarioShape.pick({ graph: true, devices: true, semantics: true }).safeParse(part);
   if (!declared.success) return;
-  const listed = declared.data.semantics;
-  const semantics: Semantics = typeof axes['semantics'] === 'string' ? (axes['semantics'] as Semantics) : typeof listed === 'string' ? listed : 'qemu-7.2';
-  traceCase(declared.data, steps, { ...axes, semantics }, locate, diags);
+  traceCase(declared.data, steps, { ...axes, semantics: caseSemantics(axes, declared.data.semantics) }, locate, diags);
+}
+
+/** A `semantics:` list became a matrix axis (readMatrix), so the case's value wins; a single name holds for every case. */
+function caseSemantics(axes: Axes, declared: Semantics | readonly Semantics[] | undefined): Semantics {
+  if (typeof axes['semantics'] === 'string') return axes['semantics'] as Semantics;
+  return typeof declared === 'string' ? declared : 'qemu-7.2';
 }
 
 /** Image file -> node-name, from the setup's `file: {driver: file, filename}` children. */
