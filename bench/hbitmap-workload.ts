@@ -8,8 +8,8 @@ import { mulberry32 } from './prng.ts';
 
 export const DISK_SIZE = 64 * 2 ** 40;
 export const GRANULARITY = 64 * 1024;
-export const WRITE_SIZE = 4096;
-export const WRITES = 1_000_000;
+const WRITE_SIZE = 4096;
+const WRITES = 1_000_000;
 
 /** 4 KiB-aligned random offsets from a seeded PRNG: 64 TiB / 4 KiB = 2^34 slots, two 17-bit draws. */
 export function writeOffsets(seed: number, n = WRITES): Float64Array {

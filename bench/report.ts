@@ -22,8 +22,7 @@ export function medianTimed<I, T>(reps: number, setup: () => I, fn: (input: I) =
     times.push(last.ms);
   }
   if (last === undefined) throw new RangeError('medianTimed needs reps >= 1');
-  times.sort((a, b) => a - b);
-  return { ms: times[times.length >> 1]!, value: last.value };
+  return { ms: spread(times).median, value: last.value };
 }
 
 /** How long a turn waits after the forced GC: long enough for a burst of other work to pass. */
