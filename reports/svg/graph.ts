@@ -1,9 +1,9 @@
 /**
  * The block graph as SVG, laid out in layered rows: guest devices (BlockBackends) on top, then
  * every node one row below its lowest parent, so a chain reads top to bottom as QEMU's
- * `query-block` tree does (parent above child, so edges need no arrowheads). Within a row, nodes sit in the order of their parents (one barycentre
- * pass: enough for the small graphs scenarios build). Filters are dashed, protocol nodes grey,
- * and each box lists the bitmaps that live there.
+ * `query-block` tree does (parent above child, so edges need no arrowheads). Within a row, nodes
+ * sit in the order of their parents (one barycentre pass: enough for the small graphs scenarios
+ * build). Filters are dashed, protocol nodes grey, and each box lists the bitmaps that live there.
  */
 import { esc } from '../escape.ts';
 

@@ -24,7 +24,7 @@ export function stepHtml(step: Step, index: number, snapshot: StepSnapshot | und
   ].join('\n');
 }
 
-/** The QMP command name, or the step's own keyword (io, restart, crash, expect). */
+/** The QMP command name, or the step's own keyword (io, run, qemu-img, qemu-io, restart, crash, expect). */
 function commandName(step: Step): string {
   return step.kind === 'qmp' ? step.command : step.kind;
 }
