@@ -90,6 +90,24 @@ describe('Simulator', () => {
     expect(sim.offlineIo('t.qcow2', 'qcow2', 'write -P 0x11 0 4K')).toEqual({ ok: true });
     expect(sim.offlineIo('t.qcow2', 'qcow2', 'read -P 0xaa 4K 1020K')).toEqual({ ok: true });
     expect(sim.offlineIo('t.qcow2', 'qcow2', 'write 1M 4K')).toEqual({ ok: false, message: 'write failed: Input/output error' });
-    expect(sim.offlineIo('nope', 'qcow2', 'read 0 1')).toEqual({ ok: false, message: "Could not open 'nope': No such file or directory" });
+    expect(sim.offlineIo('nope', 'qcow2', 'read 0 1')).toEqual({ ok: false, message: "can't open device nope: Could not open 'nope': No such file or directory" });
+  });
+
+  const qcow2 = (extra: Record<string, unknown> = {}) => ['blockdev-add', { driver: 'qcow2', 'node-name': 'n0', ...extra, file: { driver: 'file', filename: 'a.qcow2' } }] as const;
+  const raw = ['blockdev-add', { driver: 'raw', 'node-name': 'r0', file: { driver: 'file', filename: 'a.qcow2' } }] as const;
+  const bareFile = ['blockdev-add', { driver: 'file', 'node-name': 'f0', filename: 'a.qcow2' }] as const;
+  const device = ['device_add', { driver: 'virtio-blk-pci', id: 'vd0', drive: 'r0' }] as const;
+  const LOCKED = { ok: false, message: `can't open device a.qcow2: Failed to get "write" lock\nIs another process using the image [a.qcow2]?` };
+  it.each([
+    ['a qcow2 node', [qcow2()], LOCKED],
+    ['a read-only qcow2 node', [qcow2({ 'read-only': true })], LOCKED],
+    ['a bare file node', [bareFile], { ok: true }],
+    ['a raw node without a device', [raw], { ok: true }],
+    ['a raw node under a device', [raw, device], LOCKED],
+  ] as const)('qemu-io offline next to %s: image locks decide (probed on 7.2.22)', (_, commands, expected) => {
+    const sim = new Simulator();
+    createImage(sim.images, { filename: 'a.qcow2', format: 'qcow2', size: size('1M') });
+    for (const [command, args] of commands) expect(sim.qmp(command, args)).toEqual({ return: {} });
+    expect(sim.offlineIo('a.qcow2', 'qcow2', 'write 0 4K')).toEqual(expected);
   });
 });

@@ -3,6 +3,7 @@
  * events and an observation of every bitmap. This is what the runner's sim backend wraps.
  */
 import { observeBitmaps, type NodeObservation } from './bitmaps/observe.ts';
+import { hostToolLockError } from './graph/image-lock.ts';
 import { blockdevAdd } from './graph/open.ts';
 import { advanceJob, type AdvanceLimit, type AdvanceResult } from './jobs/advance.ts';
 import { infoFlags, type InfoFlag } from './image/bitmap-directory.ts';
@@ -70,15 +71,17 @@ export class Simulator {
    * `qemu-io -f FORMAT -c LINE... FILE` on a closed image: the tool opens the image (with its
    * backing chain) through its own block layer, here a throw-away Machine over the same files, so
    * the image's `auto` bitmaps load and record the writes, and are stored when the tool exits
-   * (reference 5.5). A file this instance holds is refused by image locking.
+   * (reference 5.5). A file this instance holds is refused by image locking (graph/image-lock.ts).
+   * Any failure to open reads `can't open device FILE: ...` (qemu-io's openfile, probed on 7.2.22).
    */
   offlineIo(filename: string, format: ImageFormat, lines: string | readonly string[]): QemuIoResult {
-    if (this.lockOf(filename) !== undefined) {
-      return { ok: false, message: `can't open device ${filename}: Failed to get "write" lock\nIs another process using the image [${filename}]?` };
-    }
+    const image = this.images.get(filename);
+    const open = { filename: image?.filename ?? filename, path: filename, format, readOnly: false };
+    const locked = hostToolLockError(this.machine.graph, open);
+    if (locked !== undefined) return { ok: false, message: `can't open device ${filename}: ${locked}` };
     const tool = new Machine(this.semantics, this.images);
     const opened = blockdevAdd(tool, { driver: format, 'node-name': 'image', file: { driver: 'file', filename } });
-    if (!opened.ok) return { ok: false, message: opened.message };
+    if (!opened.ok) return { ok: false, message: `can't open device ${filename}: ${opened.message}` };
     let result: QemuIoResult = { ok: true };
     for (const line of typeof lines === 'string' ? [lines] : lines) {
       result = qemuIo(tool, opened.node, line);
@@ -90,7 +93,7 @@ export class Simulator {
 
   /** `qemu-img bitmap ARGS...` (the words after `bitmap`) on a closed image of this host. */
   qemuImgBitmap(args: readonly string[]): ToolResult {
-    return qemuImgBitmap(this.images, this.semantics, args, (filename) => this.lockOf(filename));
+    return qemuImgBitmap(this.images, this.semantics, args, this.machine.graph);
   }
 
   /**
@@ -107,13 +110,6 @@ export class Simulator {
   /** Clean quit: every node stores its persistent bitmaps. The simulator is not used afterwards. */
   quit(): void {
     this.machine.quit();
-  }
-
-  /** The lock this instance holds on a host file: write while a writable node has it open. */
-  private lockOf(filename: string): 'write' | 'read' | undefined {
-    const users = this.machine.graph.nodes().filter((n) => n.driver.name === 'file' && n.driver.filename(n) === filename);
-    if (users.length === 0) return undefined;
-    return users.some((n) => !n.readOnly) ? 'write' : 'read';
   }
 
   /** Events emitted since the last call, oldest first. */

@@ -4,7 +4,7 @@ import type { Machine } from '../machine.ts';
 import { qmpCommands } from '../qmp/commands/index.ts';
 import { dispatch } from '../qmp/dispatcher.ts';
 import { size } from '../size.ts';
-import { checkLockBytes, createConflict, cumulativePerms, type Perms } from './image-lock.ts';
+import { checkLockBytes, createConflict, cumulativePerms, hostToolLockError, type Perms } from './image-lock.ts';
 
 const qmp = (m: Machine, command: string, args: Record<string, unknown>) => dispatch(qmpCommands, m, command, args);
 const OK = { return: {} };
@@ -129,5 +129,41 @@ describe('image locks between nodes of one instance (probed on 7.2.22)', () => {
     expect(createConflict(m.graph, 'a.qcow2')).toBeUndefined();
     qmp(m, 'blockdev-add', qcow2('a1', 'a.qcow2', { 'read-only': true }));
     expect(createConflict(m.graph, 'a.qcow2')).toBe('Failed to get "write" lock');
+  });
+});
+
+describe('a host tool against the instance holding its image (qemu-io -f FMT [-r], probed on 7.2.22)', () => {
+  const raw = (extra: Record<string, unknown> = {}) => ({ driver: 'raw', 'node-name': 'r0', ...extra, file: { driver: 'file', filename: 'a.qcow2' } });
+  const device = ['device_add', { driver: 'virtio-blk-pci', id: 'vd0', drive: 'r0' }] as const;
+  const onN0 = ['device_add', { driver: 'virtio-blk-pci', id: 'vd0', drive: 'n0' }] as const;
+  const W = 'Failed to get "write" lock\nIs another process using the image [a.qcow2]?';
+  const SW = 'Failed to get shared "write" lock\nIs another process using the image [a.qcow2]?';
+  // Columns: qcow2 read-write, qcow2 read-only, raw read-write, raw read-only.
+  it.each([
+    ['a qcow2 read-write', [['blockdev-add', qcow2('n0', 'a.qcow2')]], [W, SW, W, undefined]],
+    ['a qcow2 read-only', [['blockdev-add', qcow2('n0', 'a.qcow2', { 'read-only': true })]], [W, undefined, W, undefined]],
+    ['a bare file node', [['blockdev-add', { driver: 'file', 'node-name': 'f0', filename: 'a.qcow2' }]], [undefined, undefined, undefined, undefined]],
+    ['a bare read-only file node', [['blockdev-add', { driver: 'file', 'node-name': 'f0', 'read-only': true, filename: 'a.qcow2' }]], [undefined, undefined, undefined, undefined]],
+    ['a raw node without a device', [['blockdev-add', raw()]], [undefined, undefined, undefined, undefined]],
+    ['a raw node under a device', [['blockdev-add', raw()], device], [W, SW, W, undefined]],
+    ['a read-only raw node under a device', [['blockdev-add', raw({ 'read-only': true })], device], [W, undefined, W, undefined]],
+    ['a qcow2 under a device', [['blockdev-add', qcow2('n0', 'a.qcow2')], onN0], [W, SW, W, undefined]],
+    ['a read-only qcow2 under a device', [['blockdev-add', qcow2('n0', 'a.qcow2', { 'read-only': true })], onN0], [W, undefined, W, undefined]],
+    ['a read-only qcow2 and a bare file', [['blockdev-add', qcow2('n0', 'a.qcow2', { 'read-only': true })], ['blockdev-add', { driver: 'file', 'node-name': 'f1', filename: 'a.qcow2' }]], [W, undefined, W, undefined]],
+    ['a qcow2 with locking=off', [['blockdev-add', qcow2('n0', 'a.qcow2', {}, { locking: 'off' })]], [undefined, undefined, undefined, undefined]],
+  ] as const)('%s', (_, commands, expected) => {
+    const m = images();
+    for (const [command, args] of commands) expect(qmp(m, command, args)).toEqual(OK);
+    const tool = (format: string, readOnly: boolean) => hostToolLockError(m.graph, { filename: 'a.qcow2', path: 'a.qcow2', format, readOnly });
+    expect([tool('qcow2', false), tool('qcow2', true), tool('raw', false), tool('raw', true)]).toEqual(expected);
+  });
+
+  it('names the image in the hint as the tool was given it; other files are free', () => {
+    const m = images();
+    qmp(m, 'blockdev-add', qcow2('n0', 'a.qcow2'));
+    expect(hostToolLockError(m.graph, { filename: 'a.qcow2', path: './a.qcow2', format: 'qcow2', readOnly: false })).toBe(
+      'Failed to get "write" lock\nIs another process using the image [./a.qcow2]?',
+    );
+    expect(hostToolLockError(m.graph, { filename: 'top.qcow2', path: 'top.qcow2', format: 'qcow2', readOnly: false })).toBeUndefined();
   });
 });

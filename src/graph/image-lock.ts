@@ -5,9 +5,9 @@
  * file is another descriptor, so the two conflict like two processes would
  * (raw_check_lock_bytes). One check per permission the new holder takes, in BLK_PERM_* bit order:
  * another holder unshares it gives `Failed to get "write" lock`. Then one per permission it
- * unshares: another holder takes it gives `Failed to get shared "write" lock`. QMP carries no hint
- * (the "Is another process using the image" line is HMP's and qemu-img's). Locks are derived
- * from the open graph, so a node releases its locks by leaving the graph (closing).
+ * unshares: another holder takes it gives `Failed to get shared "write" lock`. QMP carries no hint;
+ * the host tools print one (hostToolLockError). Locks are derived from the open graph, so a node
+ * releases its locks by leaving the graph (closing).
  *
  * Permissions follow block.c:bdrv_default_perms for the roles the sim has: a format's file
  * child (storage) takes consistent read, plus write and resize when the format node is writable,
@@ -103,8 +103,8 @@ export function checkLockBytes(others: readonly Perms[], wanted: Perms): string 
   return undefined;
 }
 
-/** The locks every other file node of `filename` (in the graph or claimed) holds. */
-function otherHolders(graph: BlockGraph, filename: string, except: BlockNode | undefined, claims: Claims): Perms[] {
+/** The locks every file node of `filename` (in the graph or claimed) but `except` holds. */
+function holders(graph: BlockGraph, filename: string, claims: Claims, except?: BlockNode): Perms[] {
   const nodes = new Set([...graph.nodes(), ...claims.keys()]);
   const out: Perms[] = [];
   for (const n of nodes) {
@@ -122,7 +122,7 @@ function otherHolders(graph: BlockGraph, filename: string, except: BlockNode | u
 export function lockConflict(graph: BlockGraph, node: BlockNode, claims: Claims): string | undefined {
   const wanted = held(graph, node, claims);
   if (wanted !== undefined && node.driver instanceof FileDriver) {
-    const conflict = checkLockBytes(otherHolders(graph, node.driver.image.filename, node, claims), wanted);
+    const conflict = checkLockBytes(holders(graph, node.driver.image.filename, claims, node), wanted);
     if (conflict !== undefined) return conflict;
   }
   for (const [, child] of node.children()) {
@@ -134,5 +134,34 @@ export function lockConflict(graph: BlockGraph, node: BlockNode, claims: Claims)
 
 /** Creating (overwriting) `filename` while nodes hold it (raw_co_create's lock check). */
 export function createConflict(graph: BlockGraph, filename: string): string | undefined {
-  return checkLockBytes(otherHolders(graph, filename, undefined, new Map()), CREATE_PERMS);
+  return checkLockBytes(holders(graph, filename, new Map()), CREATE_PERMS);
+}
+
+/** A host tool (qemu-io, qemu-img) opening an image file as a process of its own. */
+export interface ToolOpen {
+  /** The image file's plain name in the directory, as its file nodes know it. */
+  readonly filename: string;
+  /** The path as the tool was given it: the hint names the image so. */
+  readonly path: string;
+  /** The tool's format driver (-f): raw forwards its BlockBackend's permissions, a format adds storage ones. */
+  readonly format: string;
+  readonly readOnly: boolean;
+}
+
+/**
+ * What a tool gets opening an image this instance holds, or undefined. blk_new_open takes
+ * consistent read, and write unless read-only, and shares everything; the format's file child
+ * takes storage permissions on top (so a qcow2 tool unshares write even read-only). Checked
+ * against the locks this instance's file nodes hold, as raw_check_lock_bytes does across
+ * processes. Probed on 7.2.22: a qcow2 (read-write, or read-only with a device on top) or a raw
+ * node under a device refuse a writing tool with the "write" text and, when they take write, a
+ * read-only qcow2 tool with the "shared" one; a bare file or raw node takes nothing and refuses
+ * nothing; a read-only raw tool shares everything and is never refused.
+ */
+export function hostToolLockError(graph: BlockGraph, open: ToolOpen): string | undefined {
+  const backend: Perms = { perm: new Set(open.readOnly ? ['consistent read'] : ['consistent read', 'write']), unshared: new Set() };
+  const wanted = open.format === 'raw' ? backend : storagePerms(backend, !open.readOnly);
+  const conflict = checkLockBytes(holders(graph, open.filename, new Map()), wanted);
+  // raw_check_lock_bytes' hint, which the tools print after the error (QMP drops it).
+  return conflict === undefined ? undefined : `${conflict}\nIs another process using the image [${open.path}]?`;
 }

@@ -72,4 +72,23 @@ describe('qemu-img bitmap on the simulated host', () => {
       message: `qemu-img: Could not open 'a.qcow2': Failed to get "write" lock\nIs another process using the image [a.qcow2]?`,
     });
   });
+
+  const holdSrc = (extra: Record<string, unknown> = {}) => ['blockdev-add', { driver: 'qcow2', 'node-name': 'n0', ...extra, file: { driver: 'file', filename: 'src.qcow2' } }] as const;
+  const device = ['device_add', { driver: 'virtio-blk-pci', id: 'vd0', drive: 'n0' }] as const;
+  const MERGE_OPENED = "qemu-img: Operation merge on bitmap t failed: Dirty bitmap 't' not found";
+  it.each([
+    ['read-write', [holdSrc()], 'qemu-img: Could not open \'src.qcow2\': Failed to get shared "write" lock\nIs another process using the image [src.qcow2]?'],
+    ['read-only', [holdSrc({ 'read-only': true })], MERGE_OPENED],
+    ['read-only under a device', [holdSrc({ 'read-only': true }), device], MERGE_OPENED],
+  ] as const)('an image the instance holds %s refuses --add; the -b source opens read-only (probed on 7.2.22)', (_, commands, merge) => {
+    const sim = host();
+    createImage(sim.images, { filename: 'src.qcow2', format: 'qcow2', size: size('1M') });
+    run(sim, '--add src.qcow2 s');
+    for (const [command, args] of commands) expect(sim.qmp(command, args)).toEqual({ return: {} });
+    expect(run(sim, '--add src.qcow2 b1')).toEqual({
+      ok: false,
+      message: `qemu-img: Could not open 'src.qcow2': Failed to get "write" lock\nIs another process using the image [src.qcow2]?`,
+    });
+    expect(run(sim, '--merge s -b src.qcow2 -F qcow2 a.qcow2 t')).toEqual({ ok: false, message: merge });
+  });
 });

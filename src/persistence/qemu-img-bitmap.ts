@@ -5,6 +5,8 @@
  * image, which stores the bitmaps, also after a failed action: earlier actions stay done.
  * Messages are qemu-img's stderr lines without the trailing newline.
  */
+import type { BlockGraph } from '../graph/graph.ts';
+import { hostToolLockError } from '../graph/image-lock.ts';
 import { blockdevAdd } from '../graph/open.ts';
 import type { BlockNode } from '../graph/node.ts';
 import type { ImageStore } from '../image/store.ts';
@@ -16,19 +18,17 @@ import { parseBitmapArgs, type BitmapAction } from './qemu-img-bitmap-args.ts';
 
 export type ToolResult = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
-/** How another process (the running QEMU) holds an image file: the image-locking answer. */
-export type FileLocks = (filename: string) => 'write' | 'read' | undefined;
-
-export function qemuImgBitmap(images: ImageStore, semantics: Semantics, args: readonly string[], locks: FileLocks): ToolResult {
+/** `running` is the graph of the QEMU instance whose image locks the tool meets. */
+export function qemuImgBitmap(images: ImageStore, semantics: Semantics, args: readonly string[], running: BlockGraph): ToolResult {
   const parsed = parseBitmapArgs(args);
   if (!parsed.ok) return failed(parsed.message);
   const a = parsed.value;
   const tool = new Machine(semantics, images);
-  const image = openImage(tool, images, a.filename, a.format, false, locks);
+  const image = openImage(tool, images, a.filename, a.format, false, running);
   if (typeof image === 'string') return failed(image);
   let source: BlockNode = image;
   if (a.sourceFile !== undefined) {
-    const opened = openImage(tool, images, a.sourceFile, a.sourceFormat, true, locks);
+    const opened = openImage(tool, images, a.sourceFile, a.sourceFormat, true, running);
     if (typeof opened === 'string') return closed(tool, failed(opened));
     source = opened;
   }
@@ -54,16 +54,14 @@ function qmpFor(action: BitmapAction, node: string, name: string, granularity: n
 
 /**
  * img_open: the image (read-write) or the merge source (read-only), without backing files. A file
- * the running QEMU holds is refused by image locking, as probed on 7.2.
+ * the running QEMU holds is refused by image locking (graph/image-lock.ts).
  */
-function openImage(tool: Machine, images: ImageStore, filename: string, format: string | undefined, readOnly: boolean, locks: FileLocks): BlockNode | string {
+function openImage(tool: Machine, images: ImageStore, filename: string, format: string | undefined, readOnly: boolean, running: BlockGraph): BlockNode | string {
   const image = images.get(filename);
   if (image === undefined) return `Could not open '${filename}': Could not open '${filename}': No such file or directory`;
-  const held = locks(filename);
-  if (held === 'write' || (held === 'read' && !readOnly)) {
-    return `Could not open '${filename}': Failed to get ${readOnly ? 'shared ' : ''}"write" lock\nIs another process using the image [${filename}]?`;
-  }
   const driver = format ?? image.format;
+  const locked = hostToolLockError(running, { filename: image.filename, path: filename, format: driver, readOnly });
+  if (locked !== undefined) return `Could not open '${filename}': ${locked}`;
   const backing = driver === 'qcow2' ? { backing: null } : {};
   const opened = blockdevAdd(tool, { driver, 'read-only': readOnly, file: { driver: 'file', filename }, ...backing });
   return opened.ok ? opened.node : `Could not open '${filename}': ${opened.message}`;
