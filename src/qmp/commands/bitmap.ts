@@ -10,7 +10,7 @@ import {
   BdrvDirtyBitmap,
 } from '../../bitmaps/dirty-bitmap.ts';
 import { bitmapSizeRefusal, createDirtyBitmap } from '../../bitmaps/node-bitmaps.ts';
-import { canStoreNewDirtyBitmap, type BitmapStore } from '../../bitmaps/persistent-checks.ts';
+import { canStoreNewDirtyBitmap } from '../../bitmaps/persistent-checks.ts';
 import { createDriveBitmap, driveBitmapNameError } from '../../drive/drive-bitmap.ts';
 import {
   findOwnBitmap,
@@ -25,9 +25,9 @@ import {
 } from '../../drive/owner.ts';
 import { chooseStorageNode, pinStorageNode, storageRefusal } from '../../drive/storage.ts';
 import type { BlockBackend } from '../../graph/backend.ts';
-import { Qcow2Driver } from '../../graph/drivers/qcow2.ts';
 import type { BlockNode } from '../../graph/node.ts';
 import type { Machine } from '../../machine.ts';
+import { qcow2ImageOf } from '../../persistence/qcow2-node.ts';
 import { removePersistentDirtyBitmap } from '../../persistence/remove.ts';
 import { bool, list, optional, parseArgs, str, strOrStruct, uint32, type Shape } from '../args.ts';
 import type { CommandTable } from '../dispatcher.ts';
@@ -59,11 +59,6 @@ function isValidGranularity(g: number): boolean {
   return g >= 512 && (g & (g - 1)) === 0;
 }
 
-/** The qcow2 facts the persistent checks need, or undefined for drivers that cannot store bitmaps. */
-function bitmapStoreOf(node: BlockNode): BitmapStore | undefined {
-  return node.driver instanceof Qcow2Driver ? node.driver.image : undefined;
-}
-
 const addShape = {
   ...ownerAndName,
   granularity: optional(uint32),
@@ -87,7 +82,7 @@ const add = ownedAction(addShape, (machine: Machine, args): PrepareResult => {
   if (found.kind === 'device') return addDriveBitmap(machine, found.backend, args.name, granularity, { persistent, disabled }, args['storage-node']);
   const { node } = found;
   if (persistent) {
-    const refusal = canStoreNewDirtyBitmap(node, bitmapStoreOf(node), args.name, granularity);
+    const refusal = canStoreNewDirtyBitmap(node, qcow2ImageOf(node), args.name, granularity);
     if (refusal !== undefined) return refuse(refusal);
   }
   const created = createDirtyBitmap(node, granularity, args.name, { persistent, disabled });
