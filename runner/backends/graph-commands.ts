@@ -33,3 +33,8 @@ export function graphCommands(setup: Setup, dir: string): [string, Json][] {
     ...setup.devices.map(({ id, drive }): [string, Json] => ['device_add', { driver: 'virtio-blk-pci', id, drive }]),
   ];
 }
+
+/** The format of a setup image, for host tools given only its file name (qcow2 when not an image of the setup). */
+export function imageFormat(setup: Setup, filename: string): 'qcow2' | 'raw' {
+  return setup.images.find((i) => i.filename === filename)?.format ?? 'qcow2';
+}

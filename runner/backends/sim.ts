@@ -16,7 +16,7 @@ import { Unsupported } from '../execute/unsupported.ts';
 import { driveObservations } from './sim-drives.ts';
 import type { QmpEvent } from '../../src/qmp/reply.ts';
 import { DATA_SHOW_LIMIT, type Backend, type BackendSession, type ImageSpec, type IoReply, type Setup } from './backend.ts';
-import { graphCommands } from './graph-commands.ts';
+import { graphCommands, imageFormat } from './graph-commands.ts';
 import { JobStatusLog } from './job-run.ts';
 import { runSimJob } from './sim-run.ts';
 
@@ -60,7 +60,6 @@ async function openSession(setup: Setup): Promise<BackendSession> {
     const broken = openGraph(sim, setup);
     if (broken !== undefined) throw new Error(`reopen: ${broken}`);
   };
-  const formatOf = (filename: string) => setup.images.find((i) => i.filename === filename)?.format ?? 'qcow2';
   return {
     qmp: async (command, args) => {
       const reply = live().qmp(command, args ?? {});
@@ -81,7 +80,7 @@ async function openSession(setup: Setup): Promise<BackendSession> {
     },
     crash: async () => reopen(),
     qemuImg: async (args) => qemuImg(live(), args),
-    offlineIo: async (filename, line) => ioReply(live().offlineIo(filename, formatOf(filename), line)),
+    offlineIo: async (filename, line) => ioReply(live().offlineIo(filename, imageFormat(setup, filename), line)),
     storedBitmaps: async (filename) => live().storedBitmaps(filename),
     close: async () => {
       closed = true;

@@ -7,6 +7,7 @@ import { esc } from '../../reports/escape.ts';
 import { aggregate, stripCellBytes } from '../../reports/svg/strip.ts';
 import { stripSvg } from '../../reports/svg/strip-svg.ts';
 import type { TracedBitmap } from '../execute/trace.ts';
+import { whyUnreadable } from '../expect/bitmaps.ts';
 
 export function bitmapStrips(bitmaps: readonly TracedBitmap[]): string {
   if (bitmaps.length === 0) return '<p class="muted">no bitmaps</p>';
@@ -17,8 +18,7 @@ function row(b: TracedBitmap): string {
   const o = b.observation;
   const key = `<span class="key">${esc(b.key)}</span>`;
   if (!Array.isArray(o.extents)) {
-    const why = o.extents === undefined ? 'the backend cannot read it' : (o.extents as { unmodelled: string }).unmodelled;
-    return `${key}<span class="muted">contents not drawn: ${esc(why)}</span><span class="info">${esc(info(b))}</span>`;
+    return `${key}<span class="muted">contents not drawn: ${esc(whyUnreadable(o))}</span><span class="info">${esc(info(b))}</span>`;
   }
   const cell = stripCellBytes(o.size, o.granularity);
   const svg = stripSvg({

@@ -97,8 +97,12 @@ function renderActual(b: BitmapObservation, f: Field): string {
 }
 
 function unreadable(b: BitmapObservation): string {
-  const why = b.extents === undefined ? 'the backend cannot read this bitmap' : (b.extents as { unmodelled: string }).unmodelled;
-  return `${UNREADABLE} (${why})`;
+  return `${UNREADABLE} (${whyUnreadable(b)})`;
+}
+
+/** Why a bitmap's extents are not known: the backend cannot read them, or the model does not model them. */
+export function whyUnreadable(b: BitmapObservation): string {
+  return b.extents !== undefined && 'unmodelled' in b.extents ? b.extents.unmodelled : 'the backend cannot read this bitmap';
 }
 
 function picturesFor(fields: BitmapFields, actual: BitmapObservation): Failure['pictures'] {

@@ -21,6 +21,7 @@ import { observe } from './observe.ts';
 import { isLost, type QmpLost } from './qmp-client.ts';
 import { BitmapReader } from './readback.ts';
 import { runQemuJob } from './run-job.ts';
+import { imageFormat } from '../graph-commands.ts';
 
 export class QemuBackendError extends Error {
   override readonly name = 'QemuBackendError';
@@ -134,8 +135,7 @@ export class QemuSession implements BackendSession {
   }
 
   offlineIo(filename: string, line: string): Promise<IoReply> {
-    const format = this.setup.images.find((i) => i.filename === filename)?.format ?? 'qcow2';
-    return offlineIo(this.dir, filename, format, line);
+    return offlineIo(this.dir, filename, imageFormat(this.setup, filename), line);
   }
 
   storedBitmaps(filename: string): Promise<readonly StoredBitmapInfo[] | undefined> {
