@@ -11,7 +11,19 @@ import { copyOnRead } from './copy-on-read.ts';
 import { dirtyOnFinish, hasReadonlyBitmaps } from './dirtying.ts';
 import { DONE, failed, withFlag, withoutFlag, type IoResult, type RequestFlags } from './request.ts';
 
+/** The path is stateless but for its semantics: built once for each, not on every request. */
+const paths = new Map<Semantics, IoPath>();
+
 export function genericPath(semantics: Semantics): IoPath {
+  let io = paths.get(semantics);
+  if (io === undefined) {
+    io = buildPath(semantics);
+    paths.set(semantics, io);
+  }
+  return io;
+}
+
+function buildPath(semantics: Semantics): IoPath {
   const io: IoPath = {
     read(node: BlockNode, offset: Bytes, bytes: Bytes, flags: RequestFlags): IoResult<readonly Run[]> {
       // bdrv_aligned_preadv: the part past the end of the node reads as zeroes.
